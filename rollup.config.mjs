@@ -1,0 +1,30 @@
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+import pkg from './package.json' with { type: 'json' };
+
+const external = Object.keys(pkg.dependencies);
+const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined });
+const minify = () =>
+  terser({ ecma: 2020, module: false, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
+
+/** A minified IIFE for the script tag: everything bundled, no exports. */
+const scriptTag = (input, file) => ({
+  input,
+  plugins: [resolve({ browser: true }), ts(), minify()],
+  output: { file, format: 'iife', sourcemap: false },
+});
+
+export default [
+  // ESM for bundlers: dependencies stay imports, so the app's bundler shares them.
+  {
+    input: 'src/index.ts',
+    external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+    plugins: [ts()],
+    output: { file: 'dist/index.mjs', format: 'es', sourcemap: true },
+  },
+  { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
+  scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
+  scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
+];

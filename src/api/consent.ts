@@ -1,0 +1,14 @@
+import type { ConsentState } from './recorder';
+
+/** Whether the browser carries Global Privacy Control or Do Not Track. */
+export function hasPrivacySignal(): boolean {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string };
+  const dnt = nav.doNotTrack ?? (window as Window & { doNotTrack?: string }).doNotTrack ?? nav.msDoNotTrack;
+  return nav.globalPrivacyControl === true || dnt === '1' || dnt === 'yes';
+}
+
+/** The consent state a page starts in: a privacy signal refuses, `requireConsent` waits. */
+export function initialConsent(requireConsent: boolean, respectPrivacySignals: boolean): ConsentState {
+  if (respectPrivacySignals && hasPrivacySignal()) return 'denied';
+  return requireConsent ? 'pending' : 'granted';
+}

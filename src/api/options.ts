@@ -1,0 +1,42 @@
+import type { ErrorHandler } from '../core/errors';
+import type { RetentionOptions } from '../store/event-log';
+import type { ProfileOptions } from '../profile/profile';
+
+/** Which behaviour Attune records by itself; each is on unless set to `false`. */
+export interface CaptureOptions {
+  /** The first page view and every SPA route change. */
+  pageViews?: boolean;
+  /** Clicks on `[data-attune-track]` elements. */
+  clicks?: boolean;
+  /** Scroll-depth milestones 25/50/75/100 per page. */
+  scrollDepth?: boolean;
+  /** Engaged time per page (visible and active). */
+  engagedTime?: boolean;
+  /** LCP, CLS, INP, FCP and TTFB, loaded after start. */
+  webVitals?: boolean;
+}
+
+/** Options of `createAttune`. Every one is optional. */
+export interface AttuneOptions {
+  /** The site's id; data of different sites never mix on one device. Default `"default"`. */
+  site?: string;
+  /** Where the sync client will send events (used from the sync release on). */
+  endpoint?: string;
+  /** Hears every problem; nothing Attune does throws into the page. */
+  onError?: ErrorHandler;
+  /** Also print each distinct problem to the console once. */
+  debug?: boolean;
+  /** Keep events in memory only until `consent('granted')`. Default false. */
+  requireConsent?: boolean;
+  /**
+   * Treat Global Privacy Control and Do Not Track as a refusal. Default true; a
+   * site that has the visitor's explicit consent may set false or call `consent('granted')`.
+   */
+  respectPrivacySignals?: boolean;
+  /** Automatic capture: `false` for none, or switch each kind off. */
+  capture?: CaptureOptions | false;
+  /** How the profile learns (affinity half-life, session timeout, price bands). */
+  profile?: Partial<ProfileOptions>;
+  /** How much of the event log is kept (default the newest 5,000 events, 30 days). */
+  retention?: Partial<RetentionOptions>;
+}

@@ -1,0 +1,173 @@
+import { attuneError, type ErrorHandler } from '../core/errors';
+import type { AttuneEvent } from '../core/types';
+import { newId } from '../core/id';
+import { openDatabase, type StorageMode } from '../store/database';
+import { createEventLog, type RetentionOptions } from '../store/event-log';
+import { applyEvent, createProfileState, type ProfileOptions, type ProfileState } from '../profile/profile';
+
+/** May Attune record? `pending` keeps events in memory until the visitor decides. */
+export type ConsentState = 'pending' | 'granted' | 'denied';
+
+/** Events kept in memory at most while consent is pending. */
+export const MAX_PENDING_CONSENT = 100;
+
+/** Everything Attune holds on this device, as returned by `export()`. */
+export interface AttuneExport {
+  anonymousId: string;
+  userId: string | null;
+  consent: ConsentState;
+  storage: StorageMode;
+  profile: ProfileState;
+  events: AttuneEvent[];
+}
+
+/** Options of {@link createRecorder}. */
+export interface RecorderOptions {
+  site: string;
+  consent: ConsentState;
+  profile: ProfileOptions;
+  retention: RetentionOptions;
+  report: ErrorHandler;
+  onCommit: (event: AttuneEvent) => void;
+}
+
+/**
+ * The event pipeline behind the public API: each event updates the in-memory
+ * profile at once, then waits in memory until storage is loaded and consent is
+ * given, and is then written to the log together with the profile, in one batch
+ * per task. Nothing touches storage until consent allows it.
+ */
+export function createRecorder(options: RecorderOptions) {
+  const { report, profile: profileOptions } = options;
+  const db = openDatabase(`attune-${options.site}`, {
+    onFallback: (reason) =>
+      report(attuneError('storage-unavailable', 'storage', `IndexedDB cannot be used (${String((reason as Error)?.message ?? reason)}); data is kept in memory for this page only`)),
+  });
+  const log = createEventLog(db.store('events'), options.retention);
+  const stateStore = db.store('state');
+
+  let consent = options.consent;
+  let state = createProfileState(newId());
+  let stored: Promise<ProfileState | undefined> | undefined;
+  let activation: Promise<void> | undefined;
+  let live = false;
+  let waiting: AttuneEvent[] = [];
+  let unwritten: AttuneEvent[] = [];
+  let writing = Promise.resolve();
+  let writeScheduled = false;
+
+  const failed = (path: string) => (error: unknown) =>
+    report(attuneError('internal', path, String((error as Error)?.message ?? error)));
+
+  const writeNow = async () => {
+    writeScheduled = false;
+    const batch = unwritten;
+    unwritten = [];
+    if (batch.length) await log.append(batch, Date.now());
+    await stateStore.setMany([['profile', state]]);
+  };
+  const scheduleWrite = () => {
+    if (writeScheduled) return;
+    writeScheduled = true;
+    // One write per task, however many events the task recorded.
+    writing = writing
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+      .then(writeNow)
+      .catch(failed('storage'));
+  };
+  const commit = (events: AttuneEvent[]) => {
+    unwritten.push(...events);
+    scheduleWrite();
+    events.forEach(options.onCommit);
+  };
+
+  const readStorage = () =>
+    (stored ||= Promise.all([stateStore.get<ProfileState>('profile'), log.load(Date.now())]).then(([profile]) => profile));
+
+  // Goes live once consent is granted and storage is read: events recorded meanwhile
+  // were learned into a fresh profile, so they are learned again into the stored one.
+  const activate = () =>
+    (activation ||= readStorage()
+      .then((profile) => {
+        if (consent !== 'granted') return;
+        if (profile?.version === 1) {
+          state = profile;
+          waiting.forEach((event) => {
+            event.anonymousId = state.anonymousId;
+            applyEvent(state, event, profileOptions);
+          });
+        }
+        live = true;
+        const ready = waiting;
+        waiting = [];
+        commit(ready);
+      })
+      .catch(failed('storage')));
+
+  const reset = () => {
+    waiting = [];
+    unwritten = [];
+    state = createProfileState(newId());
+  };
+
+  if (consent === 'granted') activate();
+
+  return {
+    /** The profile state the next decision reads. */
+    state: () => state,
+    consent: () => consent,
+    ready: () => activation ?? Promise.resolve(),
+
+    /** Learns from an event, then stores it when storage and consent allow. */
+    record(event: AttuneEvent) {
+      if (consent === 'denied') return;
+      applyEvent(state, event, profileOptions);
+      if (live) return commit([event]);
+      waiting.push(event);
+      if (consent === 'pending' && waiting.length > MAX_PENDING_CONSENT) {
+        waiting.shift();
+        report(attuneError('consent-pending', 'consent', `More than ${MAX_PENDING_CONSENT} events while consent is pending; the oldest was dropped`));
+      }
+    },
+
+    setConsent(next: ConsentState) {
+      if (next === consent) return;
+      consent = next;
+      if (next === 'granted') return void activate();
+      // Denied: forget what is in memory and read storage afresh if consent comes back.
+      reset();
+      live = false;
+      stored = activation = undefined;
+    },
+
+    /** Deletes every Attune database and in-memory state, and starts a new anonymous id. */
+    async forget() {
+      reset();
+      await writing;
+      await db.destroy();
+      log.reset();
+    },
+
+    async export(): Promise<AttuneExport> {
+      await writing;
+      const logged = live ? await log.all() : [];
+      return {
+        anonymousId: state.anonymousId,
+        userId: state.userId ?? null,
+        consent,
+        storage: db.mode(),
+        profile: JSON.parse(JSON.stringify(state)),
+        events: [...logged, ...unwritten, ...waiting],
+      };
+    },
+
+    /** Resolves once everything recorded so far is written. */
+    flush: () => {
+      scheduleWrite();
+      return writing;
+    },
+  };
+}
+
+/** The recorder created by {@link createRecorder}. */
+export type Recorder = ReturnType<typeof createRecorder>;

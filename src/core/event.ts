@@ -1,0 +1,61 @@
+import { attuneError, type AttuneError } from './errors';
+import { newId } from './id';
+import type { AttuneEvent, EventContext, EventType, JsonObject } from './types';
+import { cleanObject, utf8Length, type CleanIssues } from './clean';
+
+/** The largest event Attune records, in UTF-8 bytes of its JSON (Segment's own limit). */
+export const MAX_EVENT_BYTES = 32 * 1024;
+
+/** What a caller gives to build an event; ids, time and context are added. */
+export interface EventInput {
+  type: EventType;
+  event?: string;
+  name?: string;
+  properties?: unknown;
+  traits?: unknown;
+}
+
+/** The outcome of {@link buildEvent}: the event if it may be recorded, and any problems found. */
+export interface BuiltEvent {
+  event?: AttuneEvent;
+  errors: AttuneError[];
+}
+
+/**
+ * Builds an event at birth: a fresh `messageId`, the time, the context, and
+ * properties cleaned into plain JSON. Values that cannot be serialised are
+ * dropped and reported; an event over {@link MAX_EVENT_BYTES} is refused.
+ */
+export function buildEvent(
+  input: EventInput,
+  ids: { anonymousId: string; userId?: string },
+  context: EventContext,
+  now: number,
+): BuiltEvent {
+  const where = input.type === 'track' ? `track("${input.event}")` : input.type;
+  const issues: CleanIssues = [];
+  const errors: AttuneError[] = [];
+  const event: AttuneEvent = {
+    type: input.type,
+    anonymousId: ids.anonymousId,
+    messageId: newId(),
+    timestamp: new Date(now).toISOString(),
+    context,
+  };
+  if (ids.userId) event.userId = ids.userId;
+  if (input.event !== undefined) event.event = input.event;
+  if (input.name !== undefined) event.name = input.name;
+  if (input.type === 'identify') event.traits = cleanObject(input.traits, 'traits', issues);
+  else event.properties = cleanObject(input.properties, 'properties', issues) as JsonObject;
+  if (issues.length) {
+    errors.push(attuneError('unserialisable', where, `Some values could not be recorded: ${issues.join(', ')}`));
+  }
+  const json = JSON.stringify(event);
+  // Only strings that could be over the limit are measured byte by byte.
+  const bytes = json.length * 3 > MAX_EVENT_BYTES ? utf8Length(json) : json.length;
+  if (bytes > MAX_EVENT_BYTES) {
+    errors.push(attuneError('too-large', where, `Event is ${bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit; not recorded`));
+    return { errors };
+  }
+  return { event, errors };
+}

@@ -1,0 +1,40 @@
+/** A JSON value: what properties and traits may hold once cleaned. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** A plain JSON object. */
+export type JsonObject = { [key: string]: Json };
+
+/** The three Segment Tracking API calls Attune records. */
+export type EventType = 'track' | 'page' | 'identify';
+
+/** Where and how an event happened, in the Segment `context` shape. */
+export interface EventContext {
+  page: { url: string; path: string; search: string; referrer: string; title: string };
+  /** From the page's `utm_*` parameters (`utm_campaign` becomes `name`, as Segment does). */
+  campaign?: { name?: string; source?: string; medium?: string; term?: string; content?: string };
+  locale: string;
+  timezone: string;
+  userAgent: string;
+  screen: { width: number; height: number; density: number };
+  library: { name: 'attune'; version: string };
+}
+
+/**
+ * One recorded event, in the Segment Tracking API shape so any Segment-compatible
+ * pipeline accepts it unchanged. `messageId` is set at birth and never changes.
+ */
+export interface AttuneEvent {
+  type: EventType;
+  /** The event name, for `track` events. */
+  event?: string;
+  /** The page name, for `page` events. */
+  name?: string;
+  properties?: JsonObject;
+  traits?: JsonObject;
+  anonymousId: string;
+  userId?: string;
+  messageId: string;
+  /** ISO 8601, when the event happened on the device. */
+  timestamp: string;
+  context: EventContext;
+}

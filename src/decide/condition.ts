@@ -1,0 +1,162 @@
+/**
+ * The condition language: MongoDB-style queries over a visitor's attributes, with
+ * GrowthBook's semantics (its JS SDK is the reference, spec 0.7) so that targeting
+ * written for GrowthBook means the same here. Quirks kept on purpose, because a
+ * rule must not change meaning when it moves between the two:
+ * - A missing attribute reads as `null`, and the comparisons use JavaScript's own
+ *   coercion, so `{ age: { $lt: 5 } }` holds for a visitor without an age.
+ * - A bare string or number is compared after coercion (`value + ''`, `value * 1`),
+ *   so `{ n: 5 }` matches `"5"`; `$eq`/`$ne` are strict.
+ * - A bare array or object is compared whole (JSON equality); only `$in`, `$nin`,
+ *   `$ini`, `$nini` intersect with an array attribute, and `$elemMatch` searches one.
+ * - Dot paths read own properties only (GrowthBook uses `in`, which would let
+ *   `toString` or `__proto__` reach the prototype).
+ * Malformed operands (`$in: 1`, `$and: {}`) are false rather than mirroring what
+ * JavaScript happens to do with them.
+ */
+
+/** A condition: attribute paths (dot-separated) or `$and`/`$or`/`$nor`/`$not` as keys. */
+export type Condition = Record<string, unknown>;
+
+/** Called with a readable message and the JSON path of the unknown operator. */
+export type UnknownOperatorHandler = (message: string, path: string) => void;
+
+type Report = (op: string, path: string) => void;
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v == 'object' && !Array.isArray(v);
+
+// An object is an operator object only if every key is an operator; a mixed one is a value.
+const isOps = (v: unknown): v is Obj => {
+  const keys = isObj(v) ? Object.keys(v) : [];
+  return keys.length > 0 && keys.every((k) => k[0] == '$');
+};
+
+const seg = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : '[' + JSON.stringify(k) + ']');
+
+/**
+ * Whether `attributes` satisfy `condition`. Never throws (an input that makes
+ * JavaScript throw, such as a cyclic object, evaluates to false). An unknown
+ * operator makes its clause false and is passed to `onUnknown` once per path.
+ *
+ * @example evalCondition({ country: { $in: ['DE', 'AT'] }, 'cart.total': { $gte: 50 } }, attrs)
+ */
+export function evalCondition(
+  condition: Condition,
+  attributes: unknown,
+  onUnknown?: UnknownOperatorHandler,
+): boolean {
+  const seen = new Set<string>();
+  try {
+    return cond(attributes, condition, '$', (op, path) => {
+      if (onUnknown && !seen.has(path)) {
+        seen.add(path);
+        onUnknown(`Unknown condition operator ${op} (at ${path})`, path);
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+function cond(obj: unknown, c: unknown, p: string, r: Report): boolean {
+  if (!isObj(c)) return false;
+  for (const k of Object.keys(c)) {
+    const v = c[k];
+    const q = p + seg(k);
+    if (k == '$and' || k == '$or' || k == '$nor') {
+      if (!Array.isArray(v)) return false;
+      const hit = (x: unknown, i: number) => cond(obj, x, q + '[' + i + ']', r);
+      // An empty $or passes, so an empty $nor fails: GrowthBook defines $nor as not-$or.
+      if (k == '$and' ? !v.every(hit) : (k == '$or') != (!v.length || v.some(hit))) return false;
+    } else if (k == '$not') {
+      if (!isObj(v) || cond(obj, v, q, r)) return false;
+    } else if (!value(v, get(obj, k), q, r)) return false;
+  }
+  return true;
+}
+
+function get(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const part of path.split('.')) {
+    if (!isObj(cur) && !Array.isArray(cur)) return null;
+    if (!Object.prototype.hasOwnProperty.call(cur, part)) return null;
+    cur = (cur as Obj)[part];
+  }
+  return cur;
+}
+
+function value(c: unknown, v: any, p: string, r: Report, fold?: boolean): boolean {
+  if (typeof c == 'string') return fold ? String(v).toLowerCase() === c.toLowerCase() : v + '' === c;
+  if (typeof c == 'number') return v * 1 === c;
+  // A missing attribute is not `false`: `{ beta: false }` needs the attribute present.
+  if (typeof c == 'boolean') return v !== null && !!v === c;
+  if (c === null) return v === null;
+  if (!isOps(c)) return JSON.stringify(v) === JSON.stringify(c);
+  for (const op of Object.keys(c)) if (!operator(op, v, c[op], p + seg(op), r)) return false;
+  return true;
+}
+
+const rel = (o: string, x: any, y: any): boolean =>
+  o == 'eq' ? x === y : o == 'ne' ? x !== y : o == 'lt' ? x < y : o == 'lte' ? x <= y : o == 'gt' ? x > y : x >= y;
+
+const lower = (x: unknown, fold: boolean) => (fold && typeof x == 'string' ? x.toLowerCase() : x);
+
+// An array attribute matches if any of its elements is in the list (intersection).
+function isIn(a: unknown, list: unknown[], fold: boolean): boolean {
+  const l = list.map((x) => lower(x, fold));
+  return (Array.isArray(a) ? a : [a]).some((x) => l.includes(lower(x, fold)));
+}
+
+function type(v: unknown): string {
+  const t = typeof v;
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : /^(string|number|boolean|object|undefined)$/.test(t) ? t : 'unknown';
+}
+
+/**
+ * GrowthBook's `paddedVersionString`: drops a leading `v` and `+build`, splits on
+ * `.` and `-`, left-pads numeric parts so plain string order is version order, and
+ * appends `~` to a bare `x.y.z` so a release sorts after its pre-releases.
+ */
+export function paddedVersion(v: unknown): string {
+  const s = typeof v == 'number' ? v + '' : v && typeof v == 'string' ? v : '0';
+  const parts = s.replace(/^v|\+.*$/g, '').split(/[-.]/);
+  if (parts.length == 3) parts.push('~');
+  return parts.map((x) => (/^\d+$/.test(x) ? x.padStart(5, ' ') : x)).join('-');
+}
+
+function operator(op: string, a: any, e: any, p: string, r: Report): boolean {
+  switch (op) {
+    case '$eq': case '$ne': case '$lt': case '$lte': case '$gt': case '$gte':
+      return rel(op.slice(1), a, e);
+    case '$veq': case '$vne': case '$vlt': case '$vlte': case '$vgt': case '$vgte':
+      return rel(op.slice(2), paddedVersion(a), paddedVersion(e));
+    case '$exists':
+      return e ? a != null : a == null;
+    case '$in': case '$ini':
+      return Array.isArray(e) && isIn(a, e, op == '$ini');
+    case '$nin': case '$nini':
+      return Array.isArray(e) && !isIn(a, e, op == '$nini');
+    case '$all': case '$alli':
+      return Array.isArray(e) && Array.isArray(a) &&
+        e.every((x, i) => a.some((y) => value(x, y, p + '[' + i + ']', r, op == '$alli')));
+    case '$elemMatch':
+      // Null elements never match; falsy ones (0, '', false) are tested (spec 0.7).
+      return Array.isArray(a) && a.some((y) => y != null && (isOps(e) ? value(e, y, p, r) : cond(y, e, p, r)));
+    case '$size':
+      return Array.isArray(a) && value(e, a.length, p, r);
+    case '$not':
+      return !value(e, a, p, r);
+    case '$type':
+      return type(a) === e;
+    case '$regex': case '$regexi':
+      try {
+        // RegExp#test coerces the attribute to a string, as GrowthBook's does.
+        return typeof e == 'string' && new RegExp(e, op == '$regexi' ? 'i' : '').test(a);
+      } catch {
+        return false;
+      }
+  }
+  r(op, p);
+  return false;
+}

@@ -1,0 +1,24 @@
+import { createInstance, type Attune } from './api/create';
+import type { AttuneOptions } from './api/options';
+
+/**
+ * Creates an Attune instance: it records what the visitor does into IndexedDB and
+ * keeps their profile on the device. Nothing it does throws into the page.
+ *
+ * @example
+ * const attune = createAttune({ site: 'shop-1', onError: console.warn });
+ * attune.productViewed({ product_id: 'p1', category: 'shoes', price: 59 });
+ */
+export function createAttune(options?: AttuneOptions): Attune {
+  return createInstance(options, { webVitals: () => import('web-vitals') });
+}
+
+export type { Attune, AttuneEvents, Product, Order } from './api/create';
+export type { AttuneOptions, CaptureOptions } from './api/options';
+export type { AttuneExport, ConsentState } from './api/recorder';
+export type { AttuneError } from './core/errors';
+export type { AttuneEvent, EventContext, Json, JsonObject } from './core/types';
+export type { Profile, CartItem, ProfileOptions } from './profile/profile';
+export type { SessionContext, ReferrerClass, DeviceClass } from './profile/session-context';
+export type { RetentionOptions } from './store/event-log';
+export type { StorageMode } from './store/database';

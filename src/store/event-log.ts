@@ -1,0 +1,59 @@
+import type { AttuneEvent } from '../core/types';
+import type { KeyValueStore } from './database';
+
+/** How long and how many events the log keeps; the oldest go first. */
+export interface RetentionOptions {
+  maxEvents: number;
+  maxAgeMs: number;
+}
+
+/** The default retention: the newest 5,000 events, none older than 30 days. */
+export const DEFAULT_RETENTION: RetentionOptions = { maxEvents: 5000, maxAgeMs: 30 * 864e5 };
+
+/** The device's own event log, bounded by {@link RetentionOptions}. */
+export interface EventLog {
+  /** Reads what is stored and drops what retention no longer allows. */
+  load(now: number): Promise<void>;
+  append(events: AttuneEvent[], now: number): Promise<void>;
+  /** Every stored event, oldest first. */
+  all(): Promise<AttuneEvent[]>;
+  /** Forgets the keys it knows, after the database itself was deleted. */
+  reset(): void;
+}
+
+// Keys sort by time as plain strings, in IndexedDB and in memory alike:
+// milliseconds in base 36, zero-padded to a fixed width, then the message id.
+const timeKey = (ms: number) => Math.max(0, ms).toString(36).padStart(9, '0');
+const eventKey = (event: AttuneEvent) => `${timeKey(Date.parse(event.timestamp) || 0)}:${event.messageId}`;
+
+/** Creates the event log on top of one key-value store. */
+export function createEventLog(store: KeyValueStore, retention: RetentionOptions = DEFAULT_RETENTION): EventLog {
+  // A sorted copy of the stored keys, so pruning never has to list the store again.
+  let keys: string[] = [];
+
+  const prune = (now: number) => {
+    const cutoff = timeKey(now - retention.maxAgeMs);
+    let drop = Math.max(0, keys.length - retention.maxEvents);
+    while (drop < keys.length && keys[drop] < cutoff) drop++;
+    return drop ? store.delMany(keys.splice(0, drop)) : Promise.resolve();
+  };
+
+  return {
+    async load(now) {
+      keys = await store.keys();
+      await prune(now);
+    },
+    async append(events, now) {
+      const entries = events.map((event): [string, AttuneEvent] => [eventKey(event), event]);
+      // Nearly always already in order, which sorting notices in one pass.
+      keys.push(...entries.map(([key]) => key));
+      keys.sort();
+      await store.setMany(entries);
+      await prune(now);
+    },
+    all: () => store.values<AttuneEvent>(),
+    reset() {
+      keys = [];
+    },
+  };
+}
