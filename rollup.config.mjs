@@ -7,7 +7,7 @@ import pkg from './package.json' with { type: 'json' };
 const external = Object.keys(pkg.dependencies);
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined });
 const minify = () =>
-  terser({ ecma: 2020, module: false, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } });
+  terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
 
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({

@@ -18,8 +18,7 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
     const tag = document.createElement('script');
     tag.src = `${base}attune.${name}.min.js`;
     tag.async = true;
-    tag.onload = () => (w[global] ? resolve(w[global] as T) : reject(new Error(`${tag.src} defined nothing`)));
-    tag.onerror = () => reject(new Error(`${tag.src} did not load`));
+    tag.onload = tag.onerror = () => (w[global] ? resolve(w[global] as T) : reject(new Error(`${tag.src} did not load`)));
     document.head.appendChild(tag);
   });
 
@@ -31,24 +30,18 @@ if (!w.Attune) {
     requireConsent: flag(data.requireConsent),
     respectPrivacySignals: data.respectPrivacySignals !== 'false',
   };
-  // data-capture="page-views clicks" switches on only those kinds; "none" switches all off.
-  if (data.capture !== undefined) {
-    const kinds = data.capture.split(/[\s,]+/);
-    const on = (kind: string) => kinds.includes(kind);
-    options.capture = {
-      pageViews: on('page-views'),
-      clicks: on('clicks'),
-      scrollDepth: on('scroll-depth'),
-      engagedTime: on('engaged-time'),
-      webVitals: on('web-vitals'),
-    } satisfies CaptureOptions;
+  // data-no-capture="scrollDepth webVitals" switches those kinds off; "all" switches every kind off.
+  if (data.noCapture) {
+    const off = data.noCapture.split(/[\s,]+/) as (keyof CaptureOptions | 'all')[];
+    options.capture = off.includes('all') ? false : {};
+    off.forEach((kind) => options.capture && kind !== 'all' && (options.capture[kind] = false));
   }
   const attune = createInstance(options, { webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals') });
   // Replays calls queued before the script loaded, in order, then takes new ones directly.
   const run = (call: Queued) => {
     const method = Array.isArray(call) ? (attune as unknown as Record<string, unknown>)[call[0]] : undefined;
     if (typeof method === 'function' && call[0] !== 'destroy') method(...call.slice(1));
-    else if (options.debug) console.warn('[attune] unknown queued call', call);
+    else if (options.debug) console.warn('[attune] unknown call', call);
   };
   const queued = Array.isArray(w.attune) ? w.attune : [];
   w.Attune = attune;

@@ -2,8 +2,9 @@ import type { ConsentState } from './recorder';
 
 /** Whether the browser carries Global Privacy Control or Do Not Track. */
 export function hasPrivacySignal(): boolean {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean; msDoNotTrack?: string };
-  const dnt = nav.doNotTrack ?? (window as Window & { doNotTrack?: string }).doNotTrack ?? nav.msDoNotTrack;
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  // Old Safari kept Do Not Track on window.
+  const dnt = nav.doNotTrack ?? (window as Window & { doNotTrack?: string }).doNotTrack;
   return nav.globalPrivacyControl === true || dnt === '1' || dnt === 'yes';
 }
 

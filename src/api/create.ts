@@ -47,7 +47,7 @@ export interface AttuneEvents {
 
 /** An Attune instance. No method throws into the page. */
 export interface Attune {
-  /** Resolves once stored data is loaded (or at once when nothing may be stored). Never rejects. */
+  /** Resolves once stored data is loaded (at once when nothing may be stored yet). Never rejects. */
   ready: Promise<void>;
   /** Records a `track` event. */
   track(event: string, properties?: object): void;
@@ -88,117 +88,114 @@ export interface Loaders {
 
 /** Builds an instance; the entries choose how on-demand code is loaded. */
 export function createInstance(options: AttuneOptions = {}, loaders: Loaders): Attune {
-  const emitter = createEmitter<AttuneEvents>((error) => report(attuneError('listener', 'on', String(error))));
+  const emitter = createEmitter<AttuneEvents>((error) => fail('listener', 'on', error));
   const onError = options.onError;
   const report = createReporter((error) => {
     onError?.(error);
     emitter.emit('error', error);
   }, !!options.debug);
+  const fail = (code: string, path: string, problem: unknown) =>
+    report(attuneError(code, path, String((problem as Error)?.message ?? problem)));
+  const invalid = (path: string, expected: string, got: unknown) =>
+    fail('invalid-argument', path, `Expected ${expected}, got ${JSON.stringify(got)}`);
   const profileOptions = { ...DEFAULT_PROFILE_OPTIONS, ...options.profile };
   const recorder = createRecorder({
     site: String(options.site || 'default'),
     consent: initialConsent(!!options.requireConsent, options.respectPrivacySignals !== false),
     profile: profileOptions,
     retention: { ...DEFAULT_RETENTION, ...options.retention },
-    report,
+    fail,
     onCommit: (event) => emitter.emit('event', event),
   });
 
-  // Every public call runs inside this, so a bug or bad input becomes a report, not a throw.
+
+  // Every public method runs inside this, and so does every callback from the
+  // page, so a bug or bad input becomes a report, never a throw or a rejection.
   const guard =
-    <A extends unknown[], R>(name: string, fn: (...args: A) => R, fallback?: R) =>
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
     (...args: A): R => {
       try {
-        return fn(...args);
+        const result = fn(...args);
+        return result instanceof Promise ? (result.catch((error) => void fail('internal', name, error)) as R) : result;
       } catch (error) {
-        report(attuneError('internal', name, String((error as Error)?.message ?? error)));
-        return fallback as R;
+        fail('internal', name, error);
+        return (name === 'on' ? () => {} : name === 'consent' ? 'denied' : undefined) as R;
       }
     };
 
   const record = (input: EventInput) => {
     if (recorder.consent() === 'denied') return;
-    const state = recorder.state();
-    const { event, errors } = buildEvent(input, state, readContext(), Date.now());
+    const { event, errors } = buildEvent(input, recorder.state(), readContext(), Date.now());
     errors.forEach(report);
     if (event) recorder.record(event);
   };
-  const trackEvent = (event: string, properties?: unknown) => {
-    if (typeof event !== 'string' || !event.trim()) {
-      return report(attuneError('invalid-argument', 'track.event', `Event name must be a non-empty string, got ${JSON.stringify(event)}`));
-    }
-    record({ type: 'track', event, properties });
+  const track = (event: string, properties?: object) =>
+    typeof event === 'string' && event.trim() ? record({ type: 'track', event, properties }) : invalid('track.event', 'an event name', event);
+  const commerce = (event: string) => (properties?: object) => track(event, properties);
+  let engaged: ReturnType<typeof captureEngagedTime> | undefined;
+  const stops: (() => void)[] = [];
+
+  const api: Omit<Attune, 'ready'> = {
+    track,
+    page: (properties) => record({ type: 'page', name: document.title, properties }),
+    identify(userId, traits) {
+      if (userId != null && (typeof userId !== 'string' || !userId)) return invalid('identify.userId', 'a user id or null', userId);
+      if (userId) recorder.state().userId = userId;
+      record({ type: 'identify', traits });
+    },
+    productViewed: commerce('Product Viewed'),
+    productAdded: commerce('Product Added'),
+    productRemoved: commerce('Product Removed'),
+    checkoutStarted: commerce('Checkout Started'),
+    orderCompleted: commerce('Order Completed'),
+    profile: () => profileView(recorder.state(), Date.now(), profileOptions),
+    consent(state) {
+      if (state === 'granted' || state === 'denied') recorder.setConsent(state);
+      else if (state !== undefined) invalid('consent', '"granted" or "denied"', state);
+      return recorder.consent();
+    },
+    forget: recorder.forget,
+    export: recorder.export,
+    flush: recorder.flush,
+    on: emitter.on,
+    destroy() {
+      engaged?.flush();
+      stops.splice(0).forEach((stop) => stop());
+    },
   };
+  const instance = { ready: recorder.ready() } as Attune & Record<string, unknown>;
+  for (const name in api) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
 
   let currentPath = location.pathname;
-  const stops: (() => void)[] = [];
-  const capture: CaptureOptions = options.capture === false ? {} : { pageViews: true, clicks: true, scrollDepth: true, engagedTime: true, webVitals: true, ...options.capture };
-  const engaged = capture.engagedTime
-    ? captureEngagedTime((ms) => trackEvent('Page Engaged', { engaged_ms: Math.round(ms), path: currentPath }))
-    : undefined;
-  const scroll = capture.scrollDepth
-    ? captureScrollDepth((depth) => trackEvent('Scroll Depth Reached', { depth, path: currentPath }))
-    : undefined;
-  const page = guard('page', (properties?: object) => record({ type: 'page', name: document.title, properties }));
-
+  const captures = (kind: keyof CaptureOptions) => options.capture !== false && options.capture?.[kind] !== false;
   guard('capture', () => {
-    if (engaged) stops.push(engaged.stop);
+    if (captures('engagedTime')) {
+      engaged = captureEngagedTime((ms) => instance.track('Page Engaged', { engaged_ms: Math.round(ms), path: currentPath }));
+      stops.push(engaged.stop);
+      addEventListener('pagehide', guard('pagehide', engaged.flush));
+    }
+    const scroll = captures('scrollDepth')
+      ? captureScrollDepth((depth) => instance.track('Scroll Depth Reached', { depth, path: currentPath }))
+      : undefined;
     if (scroll) stops.push(scroll.stop);
-    if (capture.pageViews) {
+    if (captures('pageViews')) {
       stops.push(
         capturePageViews(() => {
+          // The engaged time and scroll depth so far belong to the page being left.
           engaged?.flush();
           scroll?.reset();
           currentPath = location.pathname;
-          page();
+          instance.page();
         }),
       );
     }
-    if (capture.clicks) stops.push(captureClicks(trackEvent));
-    if (capture.webVitals) {
-      captureWebVitals(loaders.webVitals, (vital) => trackEvent('Web Vital Measured', vital), (error) =>
-        report(attuneError('load-failed', 'capture.webVitals', `web-vitals could not be loaded: ${String(error)}`)),
+    if (captures('clicks')) stops.push(captureClicks(instance.track));
+    if (captures('webVitals')) {
+      captureWebVitals(loaders.webVitals, (vital) => instance.track('Web Vital Measured', vital), (error) =>
+        fail('load-failed', 'capture.webVitals', error),
       );
     }
   })();
-
-  const product = (name: string) => guard(name, (item: Product) => trackEvent(name, item));
-  const instance: Attune = {
-    ready: recorder.ready().then(() => {}),
-    track: guard('track', trackEvent),
-    page,
-    identify: guard('identify', (userId: string | null, traits?: object) => {
-      if (userId != null && (typeof userId !== 'string' || !userId)) {
-        return report(attuneError('invalid-argument', 'identify.userId', `User id must be a non-empty string or null, got ${JSON.stringify(userId)}`));
-      }
-      if (userId) recorder.state().userId = userId;
-      record({ type: 'identify', traits });
-    }),
-    productViewed: product('Product Viewed'),
-    productAdded: product('Product Added'),
-    productRemoved: product('Product Removed'),
-    checkoutStarted: guard('checkoutStarted', (order?: Order) => trackEvent('Checkout Started', order)),
-    orderCompleted: guard('orderCompleted', (order: Order) => trackEvent('Order Completed', order)),
-    profile: guard('profile', () => profileView(recorder.state(), Date.now(), profileOptions)),
-    consent: guard(
-      'consent',
-      (state?: 'granted' | 'denied') => {
-        if (state === 'granted' || state === 'denied') recorder.setConsent(state);
-        else if (state !== undefined) report(attuneError('invalid-argument', 'consent', `Consent must be "granted" or "denied", got ${JSON.stringify(state)}`));
-        return recorder.consent();
-      },
-      'denied' as ConsentState,
-    ),
-    forget: guard('forget', () => recorder.forget().catch((e) => report(attuneError('internal', 'forget', String(e)))), Promise.resolve()),
-    export: guard('export', () => recorder.export().catch((e) => void report(attuneError('internal', 'export', String(e)))), Promise.resolve(undefined)),
-    flush: guard('flush', () => recorder.flush(), Promise.resolve()),
-    on: guard('on', emitter.on, () => {}),
-    destroy: guard('destroy', () => {
-      engaged?.flush();
-      stops.splice(0).forEach((stop) => stop());
-    }),
-  };
-  addEventListener('pagehide', () => engaged?.flush());
   return instance;
 }
 

@@ -1,4 +1,4 @@
-import { attuneError, type ErrorHandler } from '../core/errors';
+import type { ErrorHandler } from '../core/errors';
 import type { AttuneEvent } from '../core/types';
 import { newId } from '../core/id';
 import { openDatabase, type StorageMode } from '../store/database';
@@ -27,7 +27,8 @@ export interface RecorderOptions {
   consent: ConsentState;
   profile: ProfileOptions;
   retention: RetentionOptions;
-  report: ErrorHandler;
+  /** Reports a problem: its code, where it happened, and the error or message. */
+  fail: (code: string, path: string, problem: unknown) => void;
   onCommit: (event: AttuneEvent) => void;
 }
 
@@ -38,10 +39,10 @@ export interface RecorderOptions {
  * per task. Nothing touches storage until consent allows it.
  */
 export function createRecorder(options: RecorderOptions) {
-  const { report, profile: profileOptions } = options;
+  const { fail, profile: profileOptions } = options;
   const db = openDatabase(`attune-${options.site}`, {
     onFallback: (reason) =>
-      report(attuneError('storage-unavailable', 'storage', `IndexedDB cannot be used (${String((reason as Error)?.message ?? reason)}); data is kept in memory for this page only`)),
+      fail('storage-unavailable', 'storage', `IndexedDB unusable, data kept in memory: ${(reason as Error)?.message ?? reason}`),
   });
   const log = createEventLog(db.store('events'), options.retention);
   const stateStore = db.store('state');
@@ -56,8 +57,7 @@ export function createRecorder(options: RecorderOptions) {
   let writing = Promise.resolve();
   let writeScheduled = false;
 
-  const failed = (path: string) => (error: unknown) =>
-    report(attuneError('internal', path, String((error as Error)?.message ?? error)));
+  const failed = (path: string) => (error: unknown) => fail('internal', path, error);
 
   const writeNow = async () => {
     writeScheduled = false;
@@ -126,7 +126,7 @@ export function createRecorder(options: RecorderOptions) {
       waiting.push(event);
       if (consent === 'pending' && waiting.length > MAX_PENDING_CONSENT) {
         waiting.shift();
-        report(attuneError('consent-pending', 'consent', `More than ${MAX_PENDING_CONSENT} events while consent is pending; the oldest was dropped`));
+        fail('consent-pending', 'consent', `Over ${MAX_PENDING_CONSENT} events wait for consent; oldest dropped`);
       }
     },
 
@@ -162,9 +162,9 @@ export function createRecorder(options: RecorderOptions) {
     },
 
     /** Resolves once everything recorded so far is written. */
-    flush: () => {
+    async flush() {
       scheduleWrite();
-      return writing;
+      await writing;
     },
   };
 }

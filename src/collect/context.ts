@@ -19,7 +19,7 @@ export function readContext(): EventContext {
     locale: navigator.language || '',
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || '',
     userAgent: navigator.userAgent,
-    screen: { width: screen.width || 0, height: screen.height || 0, density: devicePixelRatio || 1 },
+    screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
     library: { name: 'attune', version: VERSION },
   };
   if (Object.keys(campaign).length) context.campaign = campaign;

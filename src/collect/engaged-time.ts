@@ -1,7 +1,8 @@
 /** Inactivity after which time stops counting as engaged, in ms. */
 export const IDLE_AFTER_MS = 30_000;
 
-const ACTIVITY = ['pointerdown', 'keydown', 'scroll', 'pointermove', 'touchstart'];
+// Pointer events cover mouse, pen and touch alike.
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
 
 /**
  * Measures engaged time on the current page: time while the page is visible and
@@ -9,7 +10,8 @@ const ACTIVITY = ['pointerdown', 'keydown', 'scroll', 'pointermove', 'touchstart
  * activity happens and when `flush` is called (on hiding and on a new page).
  * `onEngaged(ms)` receives each increment of at least one second.
  */
-export function captureEngagedTime(onEngaged: (ms: number) => void, now = () => Date.now()) {
+export function captureEngagedTime(onEngaged: (ms: number) => void) {
+  const now = Date.now;
   let engagedMs = 0;
   let lastActive: number | undefined = document.visibilityState === 'visible' ? now() : undefined;
 

@@ -1,81 +1,41 @@
-import type { Json, JsonObject } from './types';
-
-/** What {@link cleanJson} had to drop or change, by path, e.g. `properties.price (bigint → string)`. */
-export type CleanIssues = string[];
-
-const MAX_DEPTH = 20;
+import type { JsonObject } from './types';
 
 /**
- * Turns any value into plain JSON so it survives IndexedDB and the wire: drops
- * functions, symbols, `undefined`, DOM nodes and cycles; turns BigInt into a
- * string, Dates into ISO strings and non-finite numbers into null. Each change is
- * recorded in `issues` with its path, so the caller can say exactly what was lost.
+ * Cleans a properties or traits argument into a plain JSON object, so it survives
+ * IndexedDB and the wire. `toJSON` is used where a value has one (Dates, URLs);
+ * functions, symbols, `undefined`, DOM nodes and repeated or circular references
+ * are dropped; BigInt becomes a string and a non-finite number null. Anything but
+ * an object becomes `{}`. Each change is pushed to `issues` as `path (what)`, so
+ * the caller can say exactly what was lost.
  */
-export function cleanJson(value: unknown, path: string, issues: CleanIssues, seen: unknown[] = []): Json | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (Number.isFinite(value)) return value;
-      issues.push(`${path} (${value} → null)`);
-      return null;
-    case 'bigint':
-      issues.push(`${path} (bigint → string)`);
-      return value.toString();
-    case 'object':
-      break;
-    default:
-      issues.push(`${path} (${typeof value} dropped)`);
-      return undefined;
-  }
-  if (value === null) return null;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    // Dates, URLs and the like say themselves how they serialise.
-    try {
-      return cleanJson((value as { toJSON(): unknown }).toJSON(), path, issues, seen);
-    } catch {
-      issues.push(`${path} (toJSON threw, dropped)`);
-      return undefined;
-    }
-  }
-  if (typeof Node !== 'undefined' && value instanceof Node) {
-    issues.push(`${path} (DOM node dropped)`);
-    return undefined;
-  }
-  if (seen.includes(value)) {
-    issues.push(`${path} (circular reference dropped)`);
-    return undefined;
-  }
-  if (seen.length >= MAX_DEPTH) {
-    issues.push(`${path} (nested deeper than ${MAX_DEPTH} levels, dropped)`);
-    return undefined;
-  }
-  seen.push(value);
-  let out: Json;
-  if (Array.isArray(value)) {
-    out = value.map((item, i) => cleanJson(item, `${path}[${i}]`, issues, seen) ?? null);
-  } else {
-    const object: JsonObject = {};
-    for (const key of Object.keys(value)) {
-      const cleaned = cleanJson((value as Record<string, unknown>)[key], `${path}.${key}`, issues, seen);
-      if (cleaned !== undefined) object[key] = cleaned;
-    }
-    out = object;
-  }
-  seen.pop();
-  return out;
+export function cleanObject(value: unknown, path: string, issues: string[]): JsonObject {
+  if (value == null) return {};
+  // JSON.stringify walks the value once, and shows the replacer each holder before
+  // its children: that is how every value's path is known.
+  const paths = new Map<unknown, string>();
+  const json = isRecord(value)
+    ? JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+        const at = paths.has(this) ? paths.get(this) + (Array.isArray(this) ? `[${key}]` : `.${key}`) : path;
+        const change = (what: string, result?: unknown) => (issues.push(`${at} (${what})`), result);
+        const type = typeof item;
+        if (type === 'bigint') return change('bigint → string', String(item));
+        if (type === 'number' && !isFinite(item as number)) return change(`${item} → null`, null);
+        if (type === 'function' || type === 'symbol') return change(`${type} dropped`);
+        if (item && type === 'object') {
+          if (typeof Node !== 'undefined' && item instanceof Node) return change('DOM node dropped');
+          if (paths.has(item)) return change('repeat or cycle dropped');
+          paths.set(item, at);
+        }
+        return item;
+      })
+    : undefined;
+  const out: unknown = json && JSON.parse(json);
+  if (isRecord(out)) return out as JsonObject;
+  issues.push(`${path} (not an object, ignored)`);
+  return {};
 }
 
-/** Cleans a properties or traits argument: anything that is not a plain object becomes `{}` and is reported. */
-export function cleanObject(value: unknown, path: string, issues: CleanIssues): JsonObject {
-  if (value == null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    issues.push(`${path} (expected an object, got ${Array.isArray(value) ? 'array' : typeof value})`);
-    return {};
-  }
-  return cleanJson(value, path, issues) as JsonObject;
-}
+const isRecord = (value: unknown) => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** The size of a string in UTF-8 bytes, the unit the 32 KB event limit is in. */
 export const utf8Length = (text: string): number => new TextEncoder().encode(text).length;

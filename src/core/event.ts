@@ -1,7 +1,7 @@
 import { attuneError, type AttuneError } from './errors';
 import { newId } from './id';
 import type { AttuneEvent, EventContext, EventType, JsonObject } from './types';
-import { cleanObject, utf8Length, type CleanIssues } from './clean';
+import { cleanObject, utf8Length } from './clean';
 
 /** The largest event Attune records, in UTF-8 bytes of its JSON (Segment's own limit). */
 export const MAX_EVENT_BYTES = 32 * 1024;
@@ -33,7 +33,7 @@ export function buildEvent(
   now: number,
 ): BuiltEvent {
   const where = input.type === 'track' ? `track("${input.event}")` : input.type;
-  const issues: CleanIssues = [];
+  const issues: string[] = [];
   const errors: AttuneError[] = [];
   const event: AttuneEvent = {
     type: input.type,
@@ -48,13 +48,13 @@ export function buildEvent(
   if (input.type === 'identify') event.traits = cleanObject(input.traits, 'traits', issues);
   else event.properties = cleanObject(input.properties, 'properties', issues) as JsonObject;
   if (issues.length) {
-    errors.push(attuneError('unserialisable', where, `Some values could not be recorded: ${issues.join(', ')}`));
+    errors.push(attuneError('unserialisable', where, `Not recorded: ${issues.join(', ')}`));
   }
   const json = JSON.stringify(event);
   // Only strings that could be over the limit are measured byte by byte.
   const bytes = json.length * 3 > MAX_EVENT_BYTES ? utf8Length(json) : json.length;
   if (bytes > MAX_EVENT_BYTES) {
-    errors.push(attuneError('too-large', where, `Event is ${bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit; not recorded`));
+    errors.push(attuneError('too-large', where, `Event of ${bytes} bytes is over the ${MAX_EVENT_BYTES}-byte limit; dropped`));
     return { errors };
   }
   return { event, errors };

@@ -35,9 +35,9 @@ const isOps = (v: unknown): v is Obj => {
 const seg = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : '[' + JSON.stringify(k) + ']');
 
 /**
- * Whether `attributes` satisfy `condition`. Never throws (an input that makes
- * JavaScript throw, such as a cyclic object, evaluates to false). An unknown
- * operator makes its clause false and is passed to `onUnknown` once per path.
+ * Whether `attributes` satisfy `condition`. Never throws: a comparison that makes
+ * JavaScript throw is a false clause, and a cyclic condition is false as a whole.
+ * An unknown operator makes its clause false and is passed to `onUnknown` once per path.
  *
  * @example evalCondition({ country: { $in: ['DE', 'AT'] }, 'cart.total': { $gte: 50 } }, attrs)
  */
@@ -87,18 +87,30 @@ function get(obj: unknown, path: string): unknown {
 }
 
 function value(c: unknown, v: any, p: string, r: Report, fold?: boolean): boolean {
-  if (typeof c == 'string') return fold ? String(v).toLowerCase() === c.toLowerCase() : v + '' === c;
-  if (typeof c == 'number') return v * 1 === c;
-  // A missing attribute is not `false`: `{ beta: false }` needs the attribute present.
-  if (typeof c == 'boolean') return v !== null && !!v === c;
-  if (c === null) return v === null;
-  if (!isOps(c)) return JSON.stringify(v) === JSON.stringify(c);
-  for (const op of Object.keys(c)) if (!operator(op, v, c[op], p + seg(op), r)) return false;
-  return true;
+  if (isOps(c)) {
+    for (const op of Object.keys(c)) if (!operator(op, v, c[op], p + seg(op), r)) return false;
+    return true;
+  }
+  // Coercion can throw (an object with a `toString` key, a cyclic array); that clause is
+  // then false, but it must not take its `$not` or sibling `$or` branches down with it.
+  try {
+    if (typeof c == 'string') return fold ? String(v).toLowerCase() === c.toLowerCase() : v + '' === c;
+    if (typeof c == 'number') return v * 1 === c;
+    // A missing attribute is not `false`: `{ beta: false }` needs the attribute present.
+    if (typeof c == 'boolean') return v !== null && !!v === c;
+    return c === null ? v === null : JSON.stringify(v) === JSON.stringify(c);
+  } catch {
+    return false;
+  }
 }
 
-const rel = (o: string, x: any, y: any): boolean =>
-  o == 'eq' ? x === y : o == 'ne' ? x !== y : o == 'lt' ? x < y : o == 'lte' ? x <= y : o == 'gt' ? x > y : x >= y;
+function rel(o: string, x: any, y: any): boolean {
+  try {
+    return o == 'eq' ? x === y : o == 'ne' ? x !== y : o == 'lt' ? x < y : o == 'lte' ? x <= y : o == 'gt' ? x > y : x >= y;
+  } catch {
+    return false;
+  }
+}
 
 const lower = (x: unknown, fold: boolean) => (fold && typeof x == 'string' ? x.toLowerCase() : x);
 

@@ -16,51 +16,53 @@ export interface SessionContext {
   landingPath: string;
 }
 
-// Host fragments; a host matches when it contains one as a whole label.
-const SEARCH = /(^|\.)(google|bing|duckduckgo|yahoo|yandex|baidu|ecosia|qwant|startpage|search\.brave|naver|seznam)\./;
-const SOCIAL =
-  /(^|\.)(facebook|fb|instagram|t\.co|twitter|x\.com|linkedin|lnkd|pinterest|reddit|tiktok|youtube|threads|bsky|mastodon|vk|weibo)\b/;
-const MAIL = /(^|\.)(mail\.|outlook\.|webmail|mail\.yahoo)/;
+// Matched against the referrer's host with a dot before it, so "t.co" never matches "bit.co".
+const SEARCH = /\.(google|bing|duckduckgo|yahoo|yandex|baidu|ecosia|qwant|naver|seznam)\./;
+const SOCIAL = /\.(facebook|fb|instagram|t|twitter|x|linkedin|lnkd|pinterest|reddit|tiktok|youtube|threads|bsky|vk)\.(com|co|me)$/;
+const MAIL = /\.(mail|outlook|webmail)\./;
 
 const hostOf = (url: string) => {
   try {
-    return new URL(url).hostname.toLowerCase();
+    return new URL(url).hostname;
   } catch {
     return '';
   }
 };
 
 /** Classifies a visit's origin: an email campaign wins, then the referrer's host. */
-export function classifyReferrer(referrer: string, pageUrl: string, medium?: string): ReferrerClass {
-  if (medium && /e-?mail|newsletter/i.test(medium)) return 'email';
+export function classifyReferrer(referrer: string, pageUrl: string, medium = ''): ReferrerClass {
   const host = hostOf(referrer);
-  if (!host) return 'direct';
-  if (host === hostOf(pageUrl)) return 'internal';
-  if (SEARCH.test(host)) return 'search';
-  if (SOCIAL.test(host)) return 'social';
-  if (MAIL.test(host)) return 'email';
-  return 'other';
+  const dotted = '.' + host;
+  return /e-?mail|newsletter/i.test(medium) || MAIL.test(dotted)
+    ? 'email'
+    : !host
+      ? 'direct'
+      : host === hostOf(pageUrl)
+        ? 'internal'
+        : SEARCH.test(dotted)
+          ? 'search'
+          : SOCIAL.test(dotted)
+            ? 'social'
+            : 'other';
 }
 
 /** Classifies the device: tablets first, since their user agents often say "Mobile" too. */
-export function classifyDevice(userAgent: string, screenWidth: number): DeviceClass {
-  if (/iPad|Tablet|PlayBook|Silk|Android(?!.*Mobile)/i.test(userAgent)) return 'tablet';
-  if (/Mobi|iPhone|iPod|Android|Windows Phone/i.test(userAgent) || (screenWidth > 0 && screenWidth < 600)) return 'mobile';
-  return 'desktop';
-}
+export const classifyDevice = (userAgent: string, screenWidth: number): DeviceClass =>
+  /iPad|Tablet|Silk|Android(?!.*Mobi)/i.test(userAgent)
+    ? 'tablet'
+    : /Mobi|iPhone|Android/i.test(userAgent) || (screenWidth > 0 && screenWidth < 600)
+      ? 'mobile'
+      : 'desktop';
 
 /** Reads the session context from the event that starts a visit. */
 export function sessionContextOf(context: EventContext): SessionContext {
-  const campaign = { ...context.campaign };
+  const { page, campaign = {} } = context;
   return {
-    campaign,
-    referrer: {
-      class: classifyReferrer(context.page.referrer, context.page.url, campaign.medium),
-      host: hostOf(context.page.referrer),
-    },
+    campaign: { ...campaign },
+    referrer: { class: classifyReferrer(page.referrer, page.url, campaign.medium), host: hostOf(page.referrer) },
     device: classifyDevice(context.userAgent, context.screen.width),
     locale: context.locale,
     timezone: context.timezone,
-    landingPath: context.page.path,
+    landingPath: page.path,
   };
 }

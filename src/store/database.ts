@@ -1,4 +1,4 @@
-import { delMany, get, keys, setMany, values, type UseStore } from 'idb-keyval';
+import { promisifyRequest, type UseStore } from 'idb-keyval';
 
 /** The object stores of an Attune database. Adding one means bumping {@link DB_VERSION}. */
 export type StoreName = 'events' | 'state';
@@ -60,7 +60,7 @@ export function openDatabase(name: string, options: DatabaseOptions): Database {
     (connection ||= new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory!.open(name, options.version ?? DB_VERSION);
       const timer = setTimeout(
-        () => reject(new Error(`IndexedDB did not open within ${options.openTimeoutMs ?? 3000} ms (blocked)`)),
+        () => reject(new Error('blocked: open timed out')),
         options.openTimeoutMs ?? 3000,
       );
       request.onupgradeneeded = () => {
@@ -110,14 +110,32 @@ export function openDatabase(name: string, options: DatabaseOptions): Database {
 
   const sortedKeys = (map: Map<string, unknown>) => [...map.keys()].sort();
 
+  // idb-keyval's own helpers default to a shared store of theirs, which would cost
+  // script-tag bytes for nothing; these are the same one-liners on our stores.
+  const read = <T>(use: UseStore, op: (store: IDBObjectStore) => IDBRequest) =>
+    use('readonly', (store) => promisifyRequest(op(store)) as Promise<T>);
+  const write = (use: UseStore, op: (store: IDBObjectStore) => void) =>
+    use('readwrite', (store) => {
+      op(store);
+      return promisifyRequest(store.transaction);
+    });
+
   const store = (storeName: StoreName): KeyValueStore => ({
-    get: (key) => run(storeName, (use) => get(key, use), (map) => map.get(key) as never),
+    get: (key) => run(storeName, (use) => read(use, (s) => s.get(key)), (map) => map.get(key) as never),
     setMany: (entries) =>
-      run(storeName, (use) => setMany(entries, use), (map) => entries.forEach(([k, v]) => map.set(k, v))),
+      run(
+        storeName,
+        (use) => write(use, (s) => entries.forEach(([k, v]) => s.put(v, k))),
+        (map) => entries.forEach(([k, v]) => map.set(k, v)),
+      ),
     delMany: (keyList) =>
-      run(storeName, (use) => delMany(keyList, use), (map) => keyList.forEach((k) => map.delete(k))),
-    keys: () => run(storeName, (use) => keys<string>(use), sortedKeys),
-    values: <T>() => run(storeName, (use) => values<T>(use), (map) => sortedKeys(map).map((k) => map.get(k) as T)),
+      run(
+        storeName,
+        (use) => write(use, (s) => keyList.forEach((k) => s.delete(k))),
+        (map) => keyList.forEach((k) => map.delete(k)),
+      ),
+    keys: () => run(storeName, (use) => read(use, (s) => s.getAllKeys()), sortedKeys),
+    values: <T>() => run(storeName, (use) => read<T[]>(use, (s) => s.getAll()), (map) => sortedKeys(map).map((k) => map.get(k) as T)),
   });
 
   const destroy = async () => {
