@@ -161,8 +161,10 @@ export function createRecorder(options: RecorderOptions) {
       };
     },
 
-    /** Resolves once everything recorded so far is written. */
+    /** Resolves once everything recorded so far is written (at once while nothing may be). */
     async flush() {
+      await activation;
+      if (!live) return;
       scheduleWrite();
       await writing;
     },

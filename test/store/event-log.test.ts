@@ -23,6 +23,14 @@ describe('event log', () => {
     expect((await log.all()).map((e) => e.messageId)).toEqual(['a', 'c', 'b']);
   });
 
+  it('keeps the order of events recorded in the same millisecond', async () => {
+    const log = createEventLog(eventsStore());
+    await log.load(T0);
+    const ids = Array.from({ length: 50 }, (_, i) => `z${49 - i}`); // ids that sort backwards
+    await log.append(ids.map((id) => event(id, T0)), T0);
+    expect((await log.all()).map((e) => e.messageId)).toEqual(ids);
+  });
+
   it('drops the oldest beyond the count limit', async () => {
     const log = createEventLog(eventsStore(), { maxEvents: 5, maxAgeMs: 365 * DAY });
     await log.load(T0);
