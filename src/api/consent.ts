@@ -3,9 +3,7 @@ import type { ConsentState } from './recorder';
 /** Whether the browser carries Global Privacy Control or Do Not Track. */
 export function hasPrivacySignal(): boolean {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-  // Old Safari kept Do Not Track on window.
-  const dnt = nav.doNotTrack ?? (window as Window & { doNotTrack?: string }).doNotTrack;
-  return nav.globalPrivacyControl === true || dnt === '1' || dnt === 'yes';
+  return nav.globalPrivacyControl === true || nav.doNotTrack === '1';
 }
 
 /** The consent state a page starts in: a privacy signal refuses, `requireConsent` waits. */

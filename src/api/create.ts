@@ -119,7 +119,8 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
         return result instanceof Promise ? (result.catch((error) => void fail('internal', name, error)) as R) : result;
       } catch (error) {
         fail('internal', name, error);
-        return (name === 'on' ? () => {} : name === 'consent' ? 'denied' : undefined) as R;
+        // Only on() must return something callable even then.
+        return (name === 'on' ? () => {} : undefined) as R;
       }
     };
 
@@ -130,7 +131,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     if (event) recorder.record(event);
   };
   const track = (event: string, properties?: object) =>
-    typeof event === 'string' && event.trim() ? record({ type: 'track', event, properties }) : invalid('track.event', 'an event name', event);
+    typeof event === 'string' && event.trim() ? record({ type: 'track', event, properties }) : invalid('track.event', 'a name', event);
   const commerce = (event: string) => (properties?: object) => track(event, properties);
   let engaged: ReturnType<typeof captureEngagedTime> | undefined;
   const stops: (() => void)[] = [];
@@ -139,7 +140,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     track,
     page: (properties) => record({ type: 'page', name: document.title, properties }),
     identify(userId, traits) {
-      if (userId != null && (typeof userId !== 'string' || !userId)) return invalid('identify.userId', 'a user id or null', userId);
+      if (userId != null && (typeof userId !== 'string' || !userId)) return invalid('identify.userId', 'a string or null', userId);
       if (userId) recorder.state().userId = userId;
       record({ type: 'identify', traits });
     },

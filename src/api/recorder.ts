@@ -90,7 +90,7 @@ export function createRecorder(options: RecorderOptions) {
     (activation ||= readStorage()
       .then((profile) => {
         if (consent !== 'granted') return;
-        if (profile?.version === 1) {
+        if (profile) {
           state = profile;
           waiting.forEach((event) => {
             event.anonymousId = state.anonymousId;
@@ -126,7 +126,7 @@ export function createRecorder(options: RecorderOptions) {
       waiting.push(event);
       if (consent === 'pending' && waiting.length > MAX_PENDING_CONSENT) {
         waiting.shift();
-        fail('consent-pending', 'consent', `Over ${MAX_PENDING_CONSENT} events wait for consent; oldest dropped`);
+        fail('consent-pending', 'consent', `Consent pending: oldest of ${MAX_PENDING_CONSENT} events dropped`);
       }
     },
 

@@ -5,49 +5,52 @@ export const IDLE_AFTER_MS = 30_000;
 const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll'];
 
 /**
- * Measures engaged time on the current page: time while the page is visible and
- * the visitor was active in the last 30 s. No timers: time is added up when
+ * Measures engaged time on the current page: time while the page is visible,
+ * up to 30 s after the visitor's last activity. No timers: time is added up when
  * activity happens and when `flush` is called (on hiding and on a new page).
  * `onEngaged(ms)` receives each increment of at least one second.
  */
 export function captureEngagedTime(onEngaged: (ms: number) => void) {
   const now = Date.now;
   let engagedMs = 0;
-  let lastActive: number | undefined = document.visibilityState === 'visible' ? now() : undefined;
+  let lastActivity: number | undefined;
+  let countedUntil = 0;
 
-  const add = (t: number) => {
-    if (lastActive !== undefined) engagedMs += Math.min(t - lastActive, IDLE_AFTER_MS);
+  const restart = () => (lastActivity = countedUntil = now());
+  const add = () => {
+    if (lastActivity === undefined) return;
+    const end = Math.min(now(), lastActivity + IDLE_AFTER_MS);
+    if (end > countedUntil) {
+      engagedMs += end - countedUntil;
+      countedUntil = end;
+    }
   };
   const onActivity = () => {
     if (document.visibilityState !== 'visible') return;
-    const t = now();
-    add(t);
-    lastActive = t;
+    add();
+    restart();
   };
-  /** Reports the engaged time since the last flush, if a second or more. */
+  /** Reports the engaged time since the last report, if a second or more. */
   const flush = () => {
-    add(now());
-    if (lastActive !== undefined) lastActive = now();
+    add();
     if (engagedMs >= 1000) {
-      const ms = engagedMs;
+      onEngaged(engagedMs);
       engagedMs = 0;
-      onEngaged(ms);
     }
   };
   const onVisibility = () => {
-    if (document.visibilityState === 'visible') {
-      lastActive = now();
-    } else {
-      flush();
-      lastActive = undefined;
-    }
+    if (document.visibilityState === 'visible') return void restart();
+    flush();
+    lastActivity = undefined;
   };
-  ACTIVITY.forEach((type) => addEventListener(type, onActivity, { passive: true, capture: true }));
+  if (document.visibilityState === 'visible') restart();
+  // Capture phase, so activity that the page stops from propagating still counts.
+  ACTIVITY.forEach((type) => addEventListener(type, onActivity, true));
   document.addEventListener('visibilitychange', onVisibility);
   return {
     flush,
     stop() {
-      ACTIVITY.forEach((type) => removeEventListener(type, onActivity, { capture: true }));
+      ACTIVITY.forEach((type) => removeEventListener(type, onActivity, true));
       document.removeEventListener('visibilitychange', onVisibility);
     },
   };

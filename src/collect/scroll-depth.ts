@@ -14,7 +14,7 @@ export function captureScrollDepth(onMilestone: (percent: number) => void): { re
     const height = document.documentElement.scrollHeight;
     if (height <= innerHeight) return;
     // Depth is the share of the page seen so far; a pixel or two short of the bottom is the bottom.
-    const percent = Math.min(100, ((scrollY + innerHeight + 2) / height) * 100);
+    const percent = ((scrollY + innerHeight + 2) / height) * 100;
     for (const milestone of SCROLL_MILESTONES) {
       if (milestone > reached && percent >= milestone) {
         reached = milestone;

@@ -21,6 +21,16 @@ export type Condition = Record<string, unknown>;
 /** Called with a readable message and the JSON path of the unknown operator. */
 export type UnknownOperatorHandler = (message: string, path: string) => void;
 
+/**
+ * Every `$` operator the language knows, for validators and editors: `$and`, `$or`
+ * and `$nor` join conditions, `$not` negates a condition or a value, and the rest
+ * test an attribute's value. Anything else is an unknown operator.
+ */
+export const KNOWN_OPERATORS: readonly string[] = (
+  '$and $or $nor $not $eq $ne $lt $lte $gt $gte $veq $vne $vlt $vlte $vgt $vgte ' +
+  '$exists $in $ini $nin $nini $all $alli $elemMatch $size $type $regex $regexi'
+).split(' ');
+
 type Report = (op: string, path: string) => void;
 type Obj = Record<string, unknown>;
 
@@ -32,7 +42,8 @@ const isOps = (v: unknown): v is Obj => {
   return keys.length > 0 && keys.every((k) => k[0] == '$');
 };
 
-const seg = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : '[' + JSON.stringify(k) + ']');
+/** The JSON-path step for key `k`: `.name`, or `["my key"]` when it is not an identifier. */
+export const seg = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : '[' + JSON.stringify(k) + ']');
 
 /**
  * Whether `attributes` satisfy `condition`. Never throws: a comparison that makes

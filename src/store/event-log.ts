@@ -23,11 +23,12 @@ export interface EventLog {
 
 // Keys sort by time as plain strings, in IndexedDB and in memory alike:
 // milliseconds in base 36, zero-padded to a fixed width, then a sequence number
-// that keeps this page's events of one millisecond in the order they happened.
-const timeKey = (ms: number) => Math.max(0, ms).toString(36).padStart(9, '0');
+// (counted from 1e9, so always six digits) that keeps this page's events of one
+// millisecond in the order they happened.
+const timeKey = (ms: number) => ms.toString(36).padStart(9, '0');
 let sequence = 0;
 const eventKey = (event: AttuneEvent) =>
-  `${timeKey(Date.parse(event.timestamp) || 0)}.${(sequence++ % 1e9).toString(36).padStart(6, '0')}:${event.messageId}`;
+  `${timeKey(Date.parse(event.timestamp))}.${(1e9 + sequence++).toString(36)}:${event.messageId}`;
 
 /** Creates the event log on top of one key-value store. */
 export function createEventLog(store: KeyValueStore, retention: RetentionOptions = DEFAULT_RETENTION): EventLog {

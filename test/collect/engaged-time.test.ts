@@ -28,6 +28,14 @@ describe('captureEngagedTime', () => {
     expect(increments).toEqual([10_000 + IDLE_AFTER_MS]);
   });
 
+  it('does not count idle time twice across flushes', () => {
+    vi.advanceTimersByTime(10_000);
+    capture.flush();
+    vi.advanceTimersByTime(90_000);
+    capture.flush();
+    expect(increments).toEqual([10_000, 20_000]); // 30 s after the page opened, and no more
+  });
+
   it('stops counting while hidden, and reports on hiding', () => {
     vi.advanceTimersByTime(5_000);
     setVisibility('hidden');

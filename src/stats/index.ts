@@ -1,0 +1,7 @@
+/**
+ * Pure statistics shared by the collector and the browser: no DOM, no storage, no I/O.
+ */
+export { logGamma, logBeta } from './log-gamma';
+export { betaCdf } from './beta-cdf';
+export { betaQuantile } from './beta-quantile';
+export { betaInterval, conversionInterval, type RateInterval } from './credible-interval';
