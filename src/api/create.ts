@@ -1,7 +1,7 @@
 import { attuneError, createReporter, type AttuneError } from '../core/errors';
 import { createEmitter } from '../core/emitter';
 import { buildEvent, type EventInput } from '../core/event';
-import type { AttuneEvent, JsonObject } from '../core/types';
+import type { AttuneEvent, Json, JsonObject } from '../core/types';
 import { readContext } from '../collect/context';
 import { capturePageViews } from '../collect/page-views';
 import { captureClicks } from '../collect/clicks';
@@ -73,8 +73,12 @@ export interface Attune {
   forget(): Promise<void>;
   /** Everything Attune holds on this device, as JSON. */
   export(): Promise<AttuneExport | undefined>;
-  /** Resolves once every event recorded so far is stored. */
+  /** Resolves once every event recorded so far is stored, and starts sending them. */
   flush(): Promise<void>;
+  /** How many events wait to be sent to the backend (0 without one). */
+  outboxSize(): Promise<number>;
+  /** Per placement, variant and segment results across all visitors, as last pulled from the backend; null before. */
+  stats(): Json | null;
   /** Listens to `event` or `error`; returns a function that stops listening. */
   on<K extends keyof AttuneEvents>(name: K, listener: (payload: AttuneEvents[K]) => void): () => void;
   /** Stops automatic capture and listening; stored data stays. */
@@ -104,6 +108,8 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     consent: initialConsent(!!options.requireConsent, options.respectPrivacySignals !== false),
     profile: profileOptions,
     retention: { ...DEFAULT_RETENTION, ...options.retention },
+    endpoint: options.endpoint?.replace(/\/+$/, ''),
+    sync: options.sync ?? {},
     fail,
     onCommit: (event) => emitter.emit('event', event),
   });
@@ -158,6 +164,8 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     forget: recorder.forget,
     export: recorder.export,
     flush: recorder.flush,
+    outboxSize: recorder.outboxSize,
+    stats: () => recorder.pulled('stats') ?? null,
     on: emitter.on,
     destroy() {
       engaged?.flush();

@@ -1,6 +1,7 @@
 import type { ErrorHandler } from '../core/errors';
 import type { RetentionOptions } from '../store/event-log';
 import type { ProfileOptions } from '../profile/profile';
+import type { SyncOptions } from '../sync/sender';
 
 /** Which behaviour Attune records by itself; each is on unless set to `false`. */
 export interface CaptureOptions {
@@ -20,8 +21,14 @@ export interface CaptureOptions {
 export interface AttuneOptions {
   /** The site's id; data of different sites never mix on one device. Default `"default"`. */
   site?: string;
-  /** Where the sync client will send events (used from the sync release on). */
+  /**
+   * The backend: events go to `{endpoint}/v1/batch` in Segment's batch shape, and
+   * statistics come back from `{endpoint}/v1/stats`. Without it (and without a
+   * `sync.transport`), events stay on the device.
+   */
   endpoint?: string;
+  /** Batching, retries and the outbox bound; or a `transport` of your own. */
+  sync?: SyncOptions;
   /** Hears every problem; nothing Attune does throws into the page. */
   onError?: ErrorHandler;
   /** Also print each distinct problem to the console once. */

@@ -2,11 +2,16 @@ import type { ErrorHandler } from '../core/errors';
 import type { AttuneEvent } from '../core/types';
 import { newId } from '../core/id';
 import { openDatabase, type StorageMode } from '../store/database';
-import { createEventLog, type RetentionOptions } from '../store/event-log';
+import { createEventLog, eventKey, type RetentionOptions } from '../store/event-log';
+import { createSender, type Sender, type SyncOptions } from '../sync/sender';
+import { createPuller } from '../sync/pull';
 import { applyEvent, createProfileState, type ProfileOptions, type ProfileState } from '../profile/profile';
 
 /** May Attune record? `pending` keeps events in memory until the visitor decides. */
 export type ConsentState = 'pending' | 'granted' | 'denied';
+
+/** How old pulled statistics may be before a page refreshes them in the background. */
+export const STATS_MAX_AGE_MS = 10 * 60_000;
 
 /** Events kept in memory at most while consent is pending. */
 export const MAX_PENDING_CONSENT = 100;
@@ -27,6 +32,9 @@ export interface RecorderOptions {
   consent: ConsentState;
   profile: ProfileOptions;
   retention: RetentionOptions;
+  /** Where events go; without an endpoint or a transport they stay on the device. */
+  endpoint?: string;
+  sync: SyncOptions;
   /** Reports a problem: its code, where it happened, and the error or message. */
   fail: (code: string, path: string, problem: unknown) => void;
   onCommit: (event: AttuneEvent) => void;
@@ -35,8 +43,9 @@ export interface RecorderOptions {
 /**
  * The event pipeline behind the public API: each event updates the in-memory
  * profile at once, then waits in memory until storage is loaded and consent is
- * given, and is then written to the log together with the profile, in one batch
- * per task. Nothing touches storage until consent allows it.
+ * given, and is then written to the log and the outbox together with the profile,
+ * in one batch per task. Nothing touches storage or the network until consent
+ * allows it.
  */
 export function createRecorder(options: RecorderOptions) {
   const { fail, profile: profileOptions } = options;
@@ -46,6 +55,10 @@ export function createRecorder(options: RecorderOptions) {
   });
   const log = createEventLog(db.store('events'), options.retention);
   const stateStore = db.store('state');
+  const { endpoint, sync } = options;
+  const syncs = !!(endpoint || sync.transport);
+  let sender: Sender | undefined;
+  const puller = endpoint ? createPuller(endpoint, options.site, stateStore, fail) : undefined;
 
   let consent = options.consent;
   let state = createProfileState(newId());
@@ -63,7 +76,11 @@ export function createRecorder(options: RecorderOptions) {
     writeScheduled = false;
     const batch = unwritten;
     unwritten = [];
-    if (batch.length) await log.append(batch, Date.now());
+    const entries = batch.map((event): [string, AttuneEvent] => [eventKey(event), event]);
+    if (entries.length) {
+      await log.append(entries, Date.now());
+      await sender?.enqueue(entries);
+    }
     await stateStore.setMany([['profile', state]]);
   };
   const scheduleWrite = () => {
@@ -98,6 +115,8 @@ export function createRecorder(options: RecorderOptions) {
           });
         }
         live = true;
+        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail }, sync);
+        puller?.pull('stats', STATS_MAX_AGE_MS);
         const ready = waiting;
         waiting = [];
         commit(ready);
@@ -143,6 +162,7 @@ export function createRecorder(options: RecorderOptions) {
     /** Deletes every Attune database and in-memory state, and starts a new anonymous id. */
     async forget() {
       reset();
+      sender?.clear();
       await writing;
       await db.destroy();
       log.reset();
@@ -161,13 +181,21 @@ export function createRecorder(options: RecorderOptions) {
       };
     },
 
-    /** Resolves once everything recorded so far is written (at once while nothing may be). */
+    /** Resolves once everything recorded so far is written (at once while nothing may be), then starts sending. */
     async flush() {
       await activation;
       if (!live) return;
       scheduleWrite();
       await writing;
+      sender?.flush();
     },
+
+    /** How many events wait to be sent (every tab's), or 0 without sync. */
+    outboxSize: () => sender?.size() ?? Promise.resolve(0),
+
+    /** The backend's aggregates: cached at once, refreshed in the background when older than `maxAgeMs`. */
+    pull: (name: string, maxAgeMs: number) => (live ? puller?.pull(name, maxAgeMs) : undefined),
+    pulled: (name: string) => puller?.get(name),
   };
 }
 

@@ -1,9 +1,9 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 
 /** The object stores of an Attune database. Adding one means bumping {@link DB_VERSION}. */
-export type StoreName = 'events' | 'state';
-const STORE_NAMES: StoreName[] = ['events', 'state'];
-const DB_VERSION = 1;
+export type StoreName = 'events' | 'state' | 'outbox';
+const STORE_NAMES: StoreName[] = ['events', 'state', 'outbox'];
+const DB_VERSION = 2;
 
 /** A small key-value view of one object store; keys are strings, listed in sorted order. */
 export interface KeyValueStore {
@@ -11,7 +11,8 @@ export interface KeyValueStore {
   setMany(entries: [string, unknown][]): Promise<void>;
   delMany(keys: string[]): Promise<void>;
   keys(): Promise<string[]>;
-  values<T>(): Promise<T[]>;
+  /** The first `count` entries in key order (all when `count` is 0 or missing), read at one moment. */
+  head<T>(count?: number): Promise<[string, T][]>;
 }
 
 /** Where an Attune database really keeps its data right now. */
@@ -135,7 +136,18 @@ export function openDatabase(name: string, options: DatabaseOptions): Database {
         (map) => keyList.forEach((k) => map.delete(k)),
       ),
     keys: () => run(storeName, (use) => read(use, (s) => s.getAllKeys()), sortedKeys),
-    values: <T>() => run(storeName, (use) => read<T[]>(use, (s) => s.getAll()), (map) => sortedKeys(map).map((k) => map.get(k) as T)),
+    // Keys and values come from one transaction, so they cannot fall out of step.
+    head: <T>(count?: number) =>
+      run(
+        storeName,
+        (use) =>
+          use('readonly', (s) =>
+            Promise.all([promisifyRequest(s.getAllKeys(null, count)), promisifyRequest(s.getAll(null, count))]).then(
+              ([keyList, valueList]) => keyList.map((key, i): [string, T] => [key as string, valueList[i]]),
+            ),
+          ),
+        (map) => sortedKeys(map).slice(0, count || undefined).map((key): [string, T] => [key, map.get(key) as T]),
+      ),
   });
 
   const destroy = async () => {

@@ -14,7 +14,8 @@ export const DEFAULT_RETENTION: RetentionOptions = { maxEvents: 5000, maxAgeMs: 
 export interface EventLog {
   /** Reads what is stored and drops what retention no longer allows. */
   load(now: number): Promise<void>;
-  append(events: AttuneEvent[], now: number): Promise<void>;
+  /** Stores entries keyed by {@link eventKey}. */
+  append(entries: [string, AttuneEvent][], now: number): Promise<void>;
   /** Every stored event, oldest first. */
   all(): Promise<AttuneEvent[]>;
   /** Forgets the keys it knows, after the database itself was deleted. */
@@ -27,7 +28,9 @@ export interface EventLog {
 // millisecond in the order they happened.
 const timeKey = (ms: number) => ms.toString(36).padStart(9, '0');
 let sequence = 0;
-const eventKey = (event: AttuneEvent) =>
+
+/** The key an event is stored under, in the log and in the outbox alike. */
+export const eventKey = (event: AttuneEvent): string =>
   `${timeKey(Date.parse(event.timestamp))}.${(1e9 + sequence++).toString(36)}:${event.messageId}`;
 
 /** Creates the event log on top of one key-value store. */
@@ -47,15 +50,14 @@ export function createEventLog(store: KeyValueStore, retention: RetentionOptions
       keys = await store.keys();
       await prune(now);
     },
-    async append(events, now) {
-      const entries = events.map((event): [string, AttuneEvent] => [eventKey(event), event]);
+    async append(entries, now) {
       // Nearly always already in order, which sorting notices in one pass.
       keys.push(...entries.map(([key]) => key));
       keys.sort();
       await store.setMany(entries);
       await prune(now);
     },
-    all: () => store.values<AttuneEvent>(),
+    all: () => store.head<AttuneEvent>().then((entries) => entries.map(([, event]) => event)),
     reset() {
       keys = [];
     },

@@ -24,7 +24,8 @@ describe('openDatabase on IndexedDB', () => {
     await first.store('state').setMany([['profile', { visits: 1 }]]);
     const second = openDatabase(name, { onFallback: (r) => reasons.push(r) });
     expect(await second.store('events').keys()).toEqual(['a', 'b', 'c']);
-    expect(await second.store('events').values()).toEqual([1, 2, 3]);
+    expect(await second.store('events').head()).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+    expect(await second.store('events').head(2)).toEqual([['a', 1], ['b', 2]]);
     expect(await second.store('state').get('profile')).toEqual({ visits: 1 });
     await second.store('events').delMany(['a', 'c']);
     expect(await first.store('events').keys()).toEqual(['b']);
@@ -50,7 +51,8 @@ describe('openDatabase falls back to memory, once, losing nothing', () => {
   const roundTrip = async (db: ReturnType<typeof openDatabase>) => {
     await db.store('events').setMany([['x', { n: 1 }], ['w', { n: 0 }]]);
     expect(await db.store('events').keys()).toEqual(['w', 'x']);
-    expect(await db.store('events').values()).toEqual([{ n: 0 }, { n: 1 }]);
+    expect(await db.store('events').head()).toEqual([['w', { n: 0 }], ['x', { n: 1 }]]);
+    expect(await db.store('events').head(1)).toEqual([['w', { n: 0 }]]);
     expect(await db.store('events').get('x')).toEqual({ n: 1 });
     await db.store('events').delMany(['w']);
     expect(await db.store('events').keys()).toEqual(['x']);

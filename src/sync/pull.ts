@@ -1,0 +1,51 @@
+import type { Json } from '../core/types';
+import type { KeyValueStore } from '../store/database';
+
+interface Pulled {
+  body: Json;
+  etag?: string;
+  at: number;
+}
+
+/**
+ * Brings back what one browser cannot know alone (`/v1/stats`, `/v1/cooccurrence`,
+ * `/v1/config`): cached in the `state` store with its ETag, answered from the cache
+ * at once, refreshed in the background when older than `maxAgeMs`. Never on the
+ * critical path; a failed refresh keeps the cached copy and is reported.
+ */
+export function createPuller(endpoint: string, site: string, store: KeyValueStore, fail: (code: string, path: string, problem: unknown) => void) {
+  const cache: Record<string, Pulled | undefined> = {};
+  const refreshing: Record<string, Promise<Json | undefined> | undefined> = {};
+
+  const refresh = async (name: string) => {
+    const cached = cache[name];
+    const response = await fetch(`${endpoint}/v1/${name}?site=${encodeURIComponent(site)}`, {
+      headers: cached?.etag ? { 'If-None-Match': cached.etag } : {},
+    });
+    if (response.status !== 304 && !response.ok) throw new Error(`${response.status} from /v1/${name}`);
+    const fresh: Pulled =
+      response.status === 304 && cached
+        ? { ...cached, at: Date.now() }
+        : { body: await response.json(), etag: response.headers.get('ETag') ?? undefined, at: Date.now() };
+    cache[name] = fresh;
+    await store.setMany([[`pull:${name}`, fresh]]);
+    return fresh.body;
+  };
+
+  return {
+    /** The cached body of `name` (read from storage on first use), refreshed in the background when stale. */
+    async pull(name: string, maxAgeMs: number): Promise<Json | undefined> {
+      cache[name] ??= await store.get<Pulled>(`pull:${name}`);
+      const cached = cache[name];
+      if (!cached || Date.now() - cached.at > maxAgeMs) {
+        refreshing[name] ??= refresh(name)
+          .catch((error) => void fail('pull-failed', `sync.pull.${name}`, error))
+          .finally(() => (refreshing[name] = undefined));
+        if (!cached) return refreshing[name];
+      }
+      return cached?.body;
+    },
+    /** What was last pulled for `name`, synchronously; undefined before the first pull. */
+    get: (name: string): Json | undefined => cache[name]?.body,
+  };
+}
