@@ -55,7 +55,8 @@ export function openDatabase(name: string, options: DatabaseOptions): Database {
       options.onFallback(reason);
     }
   };
-  if (!factory) fallBack(new Error('IndexedDB is not available'));
+  // Reported a moment later, so that listeners attached right after start hear it.
+  if (!factory) queueMicrotask(() => fallBack(new Error('IndexedDB is not available')));
 
   const connect = () =>
     (connection ||= new Promise<IDBDatabase>((resolve, reject) => {

@@ -55,6 +55,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   let retryAt = 0;
   let busy = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt = Infinity;
 
   const body = (events: AttuneEvent[]) => JSON.stringify(batchPayload(events, Date.now(), writeKey));
 
@@ -102,7 +103,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     if (wait > 0) return schedule(wait);
     busy = true;
     clearTimeout(timer);
-    timer = undefined;
+    timerAt = Infinity;
     const run = () => drain().catch((error) => fail('internal', 'sync', error)).finally(() => (busy = false));
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
     if (!locks) return void run();
@@ -110,9 +111,14 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     locks.request(`attune-sync-${site}`, { ifAvailable: true }, (lock) => (lock ? run() : ((busy = false), schedule(intervalMs))));
   };
 
+  // One timer, for the earliest moment anything asked to send: a retry is never
+  // held back behind a later periodic flush.
   const schedule = (ms: number) => {
-    timer ??= setTimeout(() => {
-      timer = undefined;
+    if (Date.now() + ms >= timerAt) return;
+    clearTimeout(timer);
+    timerAt = Date.now() + ms;
+    timer = setTimeout(() => {
+      timerAt = Infinity;
       flush();
     }, ms);
   };

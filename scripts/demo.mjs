@@ -1,0 +1,70 @@
+// `npm run demo`: installs and builds when needed, then serves the demo shop
+// (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer } from './serve.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const at = (...parts) => join(root, ...parts);
+const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs'];
+const BUILD_INPUTS = ['src', 'package.json', 'package-lock.json', 'rollup.config.mjs', 'tsconfig.json'];
+
+/** Runs an npm command in the repository, stopping the demo if it fails. */
+function npm(...args) {
+  console.log(`> npm ${args.join(' ')}`);
+  const result = spawnSync('npm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    console.error(`npm ${args.join(' ')} failed${result.error ? `: ${result.error.message}` : ''}`);
+    process.exit(result.status || 1);
+  }
+}
+
+/** The newest modification time of a file, or of any file in a folder. */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), info.mtimeMs);
+}
+
+function needsBuild() {
+  const outputs = BUILD_OUTPUTS.map((file) => at(file));
+  if (!outputs.every((file) => existsSync(file))) return true;
+  const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  return BUILD_INPUTS.some((input) => newest(at(input)) > built);
+}
+
+if (!existsSync(at('node_modules'))) npm('ci');
+if (needsBuild()) npm('run', 'build');
+else console.log('dist/ is up to date with src/');
+
+const port = process.env.PORT ? Number(process.env.PORT) : 5173;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
+  process.exit(1);
+}
+
+// Every service the demo runs; each has a name, a url and close(). Another one
+// (the collector, say) is started by adding it here.
+const services = [];
+try {
+  services.push({ name: 'demo shop', ...(await startStaticServer({ roots: [at('examples'), at('dist')], port })) });
+} catch (error) {
+  console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use; try PORT=5174 npm run demo` : error);
+  process.exit(1);
+}
+
+for (const service of services) console.log(`${service.name}: ${service.url}/`);
+console.log('Press Ctrl-C to stop.');
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(services.map((service) => service.close()));
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

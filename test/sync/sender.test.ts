@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { createSender, type SyncOptions } from '../../src/sync/sender';
+import { openDatabase, type KeyValueStore } from '../../src/store/database';
+import { eventKey } from '../../src/store/event-log';
+import type { AttuneEvent } from '../../src/core/types';
+
+let n = 0;
+const T0 = Date.UTC(2026, 10, 25);
+const outboxStore = () => openDatabase(`sender-test-${n++}`, { onFallback: () => {} }).store('outbox');
+const event = (i: number) =>
+  ({ type: 'track', event: 'E', messageId: `m${i}`, anonymousId: 'a', timestamp: new Date(T0 + i).toISOString(), properties: { i }, context: {} }) as unknown as AttuneEvent;
+const entries = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, k): [string, AttuneEvent] => [eventKey(event(from + k)), event(from + k)]);
+
+const until = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+function setUp(options: SyncOptions & { endpoint?: string } = {}) {
+  const outbox = outboxStore();
+  const problems: { code: string; message: string }[] = [];
+  const sender = createSender(
+    { site: 'demo', endpoint: options.endpoint, outbox, fail: (code, _path, problem) => problems.push({ code, message: String(problem) }) },
+    options,
+  );
+  return { sender, outbox, problems };
+}
+const outboxIds = async (outbox: KeyValueStore) => (await outbox.head<AttuneEvent>()).map(([, e]) => e.messageId);
+
+describe('sender with a transport', { timeout: 15_000 }, () => {
+  it('sends in recorded order, in batches of at most batchSize, and empties the outbox', async () => {
+    const batches: string[][] = [];
+    const { sender, outbox } = setUp({ batchSize: 20, transport: async (batch) => void batches.push(batch.map((e) => e.messageId)) });
+    await sender.enqueue(entries(0, 45));
+    await until(async () => (await outbox.keys()).length === 0);
+    expect(batches.map((b) => b.length)).toEqual([20, 20, 5]);
+    expect(batches.flat()).toEqual(Array.from({ length: 45 }, (_, i) => `m${i}`));
+  });
+
+  it('holds a partial batch until intervalMs has passed', async () => {
+    const sent: string[] = [];
+    const { sender } = setUp({ batchSize: 20, intervalMs: 150, transport: async (batch) => void sent.push(...batch.map((e) => e.messageId)) });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the start-up check finds nothing
+    await sender.enqueue(entries(0, 3));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(sent).toEqual([]);
+    await until(() => sent.length === 3);
+    expect(sent).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('keeps events through failures and retries them, without loss or repeats', async () => {
+    let calls = 0;
+    const sent: string[] = [];
+    const { sender, outbox } = setUp({
+      batchSize: 5,
+      transport: async (batch) => {
+        if (++calls <= 2) throw new Error('network down');
+        sent.push(...batch.map((e) => e.messageId));
+      },
+    });
+    await sender.enqueue(entries(0, 5));
+    // Backoff: about 0.5-1 s after the first failure, 1-2 s after the second.
+    await until(() => sent.length === 5, 10_000);
+    expect(calls).toBe(3);
+    expect(sent).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(await outbox.keys()).toEqual([]);
+  });
+
+  it('keeps the newest events when the outbox is over its bound, and says how many it dropped', async () => {
+    const { sender, outbox, problems } = setUp({ maxOutbox: 10, batchSize: 100, intervalMs: 60_000, transport: () => Promise.reject(new Error('offline')) });
+    await sender.enqueue(entries(0, 8));
+    await sender.enqueue(entries(8, 14));
+    expect(await outboxIds(outbox)).toEqual(['m4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10', 'm11', 'm12', 'm13']);
+    expect(problems.filter((p) => p.code === 'outbox-full').map((p) => p.message)).toEqual([
+      'Outbox over 10 events: the 4 oldest were dropped',
+    ]);
+  });
+
+  it('sends what an earlier page left in the outbox', async () => {
+    const outbox = outboxStore();
+    await outbox.setMany(entries(0, 3));
+    const sent: string[] = [];
+    createSender({ site: 'demo', outbox, fail: () => {} }, { transport: async (batch) => void sent.push(...batch.map((e) => e.messageId)) });
+    await until(() => sent.length === 3);
+    expect(sent).toEqual(['m0', 'm1', 'm2']);
+  });
+});
+
+describe('sender over HTTP', { timeout: 15_000 }, () => {
+  const servers: http.Server[] = [];
+  afterEach(() => servers.splice(0).forEach((server) => server.close()));
+
+  /** A real server on 127.0.0.1 that answers each batch with the next status in `statuses`. */
+  async function collector(statuses: [number, string, Record<string, string>?][]) {
+    const received: { body: { batch: AttuneEvent[]; sentAt: string; writeKey?: string }; auth?: string; url: string }[] = [];
+    const server = http.createServer((req, res) => {
+      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type, Authorization', 'Access-Control-Allow-Methods': 'POST' };
+      if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        received.push({ body: JSON.parse(text), auth: req.headers.authorization, url: req.url! });
+        const [status, reply, headers] = statuses.shift() ?? [200, '{}'];
+        res.writeHead(status, { ...cors, 'Access-Control-Expose-Headers': 'Retry-After', ...headers }).end(reply);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return { endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received };
+  }
+
+  it('posts Segment batches to /v1/batch with the write key as Basic auth', async () => {
+    const { endpoint, received } = await collector([]);
+    const { sender, outbox } = setUp({ endpoint, writeKey: 'wk_1', batchSize: 2 });
+    await sender.enqueue(entries(0, 3));
+    await until(async () => (await outbox.keys()).length === 0);
+    expect(received.map((r) => r.body.batch.map((e) => e.messageId))).toEqual([['m0', 'm1'], ['m2']]);
+    expect(received[0].url).toBe('/v1/batch?site=demo');
+    expect(received[0].auth).toBe(`Basic ${btoa('wk_1:')}`);
+    expect(received[0].body.writeKey).toBe('wk_1');
+    expect(new Date(received[0].body.sentAt).getTime()).toBeGreaterThan(T0);
+  });
+
+  it('drops a batch the server refuses (400) and reports the reason; sends the rest', async () => {
+    const { endpoint, received } = await collector([[400, '{"errors":[{"index":0,"message":"bad event"}]}']]);
+    const { sender, outbox, problems } = setUp({ endpoint, batchSize: 2 });
+    await sender.enqueue(entries(0, 4));
+    await until(async () => (await outbox.keys()).length === 0);
+    expect(received).toHaveLength(2);
+    expect(problems).toEqual([{ code: 'rejected', message: '2 events refused and dropped: 400 {"errors":[{"index":0,"message":"bad event"}]}' }]);
+  });
+
+  it('retries 500, 503 and 429, honouring Retry-After', async () => {
+    const { endpoint, received } = await collector([
+      [500, 'oops'],
+      [429, 'slow down', { 'Retry-After': '1' }],
+    ]);
+    const { sender, outbox, problems } = setUp({ endpoint, batchSize: 3 });
+    await sender.enqueue(entries(0, 3));
+    await until(() => received.length === 2, 8000);
+    const rateLimitedAt = Date.now();
+    await until(async () => (await outbox.keys()).length === 0, 6000);
+    expect(Date.now() - rateLimitedAt).toBeGreaterThanOrEqual(900);
+    expect(received).toHaveLength(3);
+    expect(received.every((r) => r.body.batch.length === 3)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
