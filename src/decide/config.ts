@@ -1,0 +1,424 @@
+/**
+ * The site config: named segments, the placements Attune decides, and bandit
+ * statistics, all plain JSON that designers write and `validateConfig` checks at
+ * the door. The format is described for people in docs/config.md and for editors
+ * in schema/attune.config.schema.json; this file is the authority.
+ */
+import { KNOWN_OPERATORS, seg, type Condition } from './condition';
+import { safeUrl, type UrlAttribute } from './url';
+
+/**
+ * How a placement chooses among its pool (the variants without `when`), once no
+ * variant with a `when` has matched: `rules` takes the first of the pool, `weighted`
+ * splits visitors by the pool's weights, `bandit` learns which converts best.
+ */
+export type Strategy = 'rules' | 'weighted' | 'bandit';
+
+/** A named condition on the visitor; conditions test membership with `{ "segments": { "$in": ["id"] } }`. */
+export interface Segment {
+  /** Who is in the segment. */
+  when: Condition;
+  /** A note for people; ignored by the engine. */
+  description?: string;
+}
+
+/** Which recommendation row a variant shows. */
+export type RecommendStrategy = 'for-you' | 'popular' | 'similar' | 'bought-together' | 'recently-viewed';
+
+/** The attributes an operation may set; `src`, `srcset` and `href` must hold safe URLs (see `safeUrl`). */
+export type SafeAttributes = Partial<Record<UrlAttribute | 'alt' | 'title' | 'class' | 'aria-label', string>>;
+
+/**
+ * One change to the slot's own markup. `selector` picks elements inside the slot
+ * (all matches; none given means the slot element itself); exactly one action
+ * follows. Text is set as text: nothing in the format can carry HTML.
+ */
+export interface ContentOp {
+  /** CSS selector, matched inside the slot. */
+  selector?: string;
+  /** Replaces the elements' text. */
+  text?: string;
+  /** Sets attributes from the safe list. */
+  attr?: SafeAttributes;
+  /** Adds one or more space-separated class names. */
+  addClass?: string;
+  /** Removes one or more space-separated class names. */
+  removeClass?: string;
+  /** Hides the elements (`hidden`). */
+  hide?: true;
+  /** Shows elements the markup hides. */
+  show?: true;
+}
+
+/**
+ * What a variant shows, exactly one kind: a `<template data-attune-variant="name">`
+ * inside the slot, operations on the slot's markup, a quiz (`null`: none), or a
+ * recommendation row. A variant without content leaves the page's markup as it is.
+ */
+export type VariantContent =
+  | { template: string }
+  | { ops: ContentOp[] }
+  | { quiz: string | null }
+  | { recommend: { strategy: RecommendStrategy; limit?: number } };
+
+/** One way a placement can look. */
+export interface Variant {
+  /** Unique within its placement; events and statistics name it. */
+  id: string;
+  /** Makes the variant targeted: shown when this matches (first match wins), and kept out of the pool. */
+  when?: Condition;
+  /** Share of the pool for `weighted` (the pool's weights add up to 1); ignored otherwise. */
+  weight?: number;
+  /** What the variant shows; none keeps the page's markup. */
+  content?: VariantContent;
+  /** A note for people; ignored by the engine. */
+  description?: string;
+}
+
+/** A place on the page where Attune chooses between variants. */
+export interface Placement {
+  /** Unique across the config; events and statistics name it. */
+  id: string;
+  /** CSS selector of the element to personalise; exactly one of `selector` and `slot`. */
+  selector?: string;
+  /** The element's `data-attune-slot` name; exactly one of `selector` and `slot`. */
+  slot?: string;
+  /** The variants, at least one. */
+  variants: Variant[];
+  /** The variant for everyone else, for holdouts and after errors (default: the first). */
+  default?: string;
+  /** How the pool is chosen from (default `rules`). */
+  strategy?: Strategy;
+  /** Event name(s) that count as a conversion after an impression. */
+  goal?: string | string[];
+  /** Share of visitors (0 to 0.5, default 0) kept on the default and tracked as a control. */
+  holdout?: number;
+  /** Whether a visitor keeps their variant across pages and visits (default true). */
+  sticky?: boolean;
+  /** Bump it (a whole number, default 0) to re-randomise every visitor. */
+  version?: number;
+  /** Segments the bandit keeps separate statistics for. */
+  segments?: string[];
+  /** How long after an impression a goal still counts (days, default 7). */
+  attributionDays?: number;
+  /** A note for people; ignored by the engine. */
+  description?: string;
+}
+
+/** Totals for one arm. */
+export interface ArmCounts {
+  /** Times the variant was seen (whole number ≥ 0). */
+  impressions: number;
+  /** Impressions followed by a goal within the attribution window. */
+  conversions: number;
+}
+
+/** Bandit statistics: placement id → segment id (`*` for all visitors) → variant id → totals. */
+export type BanditStats = Record<string, Record<string, Record<string, ArmCounts>>>;
+
+/** The site config as written. */
+export interface SiteConfig {
+  /** Where the JSON Schema lives, for editors; ignored by the engine. */
+  $schema?: string;
+  /** Named segments by id (any id but `*`). */
+  segments?: Record<string, Segment>;
+  /** The placements. */
+  placements: Placement[];
+  /** Bandit statistics, usually pulled from the backend. */
+  stats?: BanditStats;
+}
+
+/** One thing `validateConfig` found. An `error` disables what it is in; a `warning` changes nothing. */
+export interface ConfigProblem {
+  /** JSON path, e.g. `$.placements[2].variants[1].when.$foo`. */
+  path: string;
+  /** What is wrong, for people; the path is not repeated in it. */
+  message: string;
+  /** `error`: the enclosing part is disabled; `warning`: nothing changes at run time. */
+  severity: 'error' | 'warning';
+}
+
+/** A validated segment; a `broken` one (its first error) never matches. */
+export interface ValidSegment extends Segment {
+  broken?: ConfigProblem;
+}
+
+/**
+ * A validated placement, defaults filled in, `goal` always a list. A `broken`
+ * one (its first error) always shows its `default` variant (reason `error`);
+ * `default` is absent only when no variant survived, and then the page's markup stays.
+ */
+export interface ValidPlacement extends Placement {
+  strategy: Strategy;
+  goal: string[];
+  holdout: number;
+  sticky: boolean;
+  version: number;
+  segments: string[];
+  attributionDays: number;
+  broken?: ConfigProblem;
+}
+
+/** The parts of a config that may run: every map is prototype-free. */
+export interface ValidConfig extends SiteConfig {
+  segments: Record<string, ValidSegment>;
+  placements: ValidPlacement[];
+  stats: BanditStats;
+}
+
+/** What `validateConfig` returns. */
+export interface ConfigValidation {
+  config: ValidConfig;
+  problems: ConfigProblem[];
+}
+
+type Any = any;
+type Check = (value: Any, path: string) => Any;
+
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const isObj = (v: unknown): v is Record<string, Any> => !!v && typeof v == 'object' && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
+const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
+const isOps = (keys: string[]) => keys.every((k) => k[0] == '$');
+const json = JSON.stringify;
+const words = (s: string) => s.split(' ');
+const TYPES = words('string number boolean object array null undefined');
+const ACTIONS = words('text attr addClass removeClass hide show');
+const KINDS = words('template ops quiz recommend');
+const LOGIC = /^\$(and|or|nor)$/;
+
+const validCss = (s: string) => {
+  try {
+    typeof document != 'undefined' && document.createDocumentFragment().querySelector(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const validRegex = (s: unknown) => {
+  try {
+    return typeof s == 'string' && !!RegExp(s);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Checks a site config and returns the parts that may run, with every problem
+ * found and its JSON path. It never throws. What it keeps:
+ * - a placement without a valid `id`, and a repeat of an earlier id, is dropped;
+ *   any other placement with an error is kept, marked `broken`, and shows its default;
+ * - a variant without a valid `id`, or repeating one, is dropped; an unknown
+ *   `default` becomes the first variant;
+ * - an operation, a content or a statistics entry with any error is dropped whole,
+ *   so nothing half-checked (an op whose selector failed would hit the whole slot) runs;
+ * - unknown keys are warnings and are left out.
+ *
+ * @example const { config, problems } = validateConfig(JSON.parse(text))
+ */
+export function validateConfig(config: unknown): ConfigValidation {
+  const problems: ConfigProblem[] = [];
+  const errors: ConfigProblem[] = [];
+  const placements: ValidPlacement[] = [];
+  let segments: string[] = [];
+  // The placement being checked: its variant ids, template paths and weighted pool.
+  let ids: string[] = [];
+  let templates: string[] = [];
+  let pool: [string, unknown][] = [];
+  let weighted = false;
+
+  const add = (path: string, message: string, warn?: unknown): undefined => {
+    const problem: ConfigProblem = { path, message, severity: warn ? 'warning' : 'error' };
+    problems.push(problem);
+    warn || errors.push(problem);
+    return undefined;
+  };
+  const unknown = (what: string, id: unknown, path: string, warn?: unknown) => add(path, `unknown ${what} ${json(id)}`, warn);
+  const is = (test: (v: Any) => unknown, message: string): Check => (v, p) => (test(v) ? v : add(p, message));
+  const str = is(isStr, 'must be a non-empty string');
+  const text = is((v) => typeof v == 'string', 'must be a string');
+  // A number in [lo, hi], whole if `whole`.
+  const range = (lo: number, hi = Infinity, whole?: 1) =>
+    is((v) => isNum(v) && v >= lo && v <= hi && (!whole || v % 1 == 0), `must be a ${whole ? 'whole ' : ''}number in [${lo}, ${hi}]`);
+  const count = range(0, Infinity, 1);
+  const yes = is((v) => v === true, 'must be true');
+  const oneOf = (list: string[]) => is((v) => list.includes(v), 'must be one of: ' + list.join(', '));
+  // Drops the result of `check` if it reported an error.
+  const whole = (check: Check): Check => (v, p) => {
+    const before = errors.length;
+    const out = check(v, p);
+    return errors.length > before ? undefined : out;
+  };
+  const list = (check: Check, nonEmpty?: 1): Check => (v, p) =>
+    Array.isArray(v) && (v.length || !nonEmpty)
+      ? v.map((x, i) => check(x, p + '[' + i + ']')).filter((x) => x !== undefined)
+      : add(p, 'must be a' + (nonEmpty ? ' non-empty' : 'n') + ' array');
+  const map = (check: (v: Any, p: string, key: string) => Any): Check => (v, p) => {
+    if (!isObj(v)) return add(p, 'must be an object');
+    const out = Object.create(null);
+    for (const k of Object.keys(v)) {
+      const x = check(v[k], p + seg(k), k);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
+  // Copies the keys of `table` that pass their checks, in table order.
+  const fields = (table: Record<string, Check>, required: string[] = [], strict?: string, oneKey?: string[]): Check => (o, p) => {
+    if (!isObj(o)) return add(p, 'must be an object');
+    const out: Any = {};
+    for (const k in table) {
+      const x = has(o, k) ? table[k](o[k], p + seg(k)) : undefined;
+      if (x !== undefined) out[k] = x;
+    }
+    for (const k of Object.keys(o)) if (!has(table, k)) add(p + seg(k), strict || 'unknown key', !strict);
+    for (const k of required) if (!has(o, k)) add(p + seg(k), 'is required');
+    if (oneKey && oneKey.filter((k) => has(o, k)).length != 1) add(p, 'needs exactly one of: ' + oneKey.join(', '));
+    return out;
+  };
+  // Marks `o` broken with the first error reported since `before`.
+  const mark = (before: number, o: Any) => {
+    if (o && errors[before]) o.broken = errors[before];
+    return o;
+  };
+
+  // Conditions: operators are checked everywhere (not only where evaluation reaches),
+  // and strings compared with the `segments` attribute must name defined segments.
+  const segment = (s: unknown, p: string, listed?: unknown) => {
+    listed || add(p, 'segments is a list: use $in', 1);
+    return segments.includes(s as string) ? s : unknown('segment', s, p);
+  };
+  const condition = (c: Any, p: string): Any => {
+    if (!isObj(c)) return add(p, 'must be an object');
+    for (const k of Object.keys(c)) {
+      const v = c[k];
+      const q = p + seg(k);
+      if (LOGIC.test(k)) Array.isArray(v) ? v.forEach((x, i) => condition(x, q + '[' + i + ']')) : add(q, 'must be an array');
+      else if (k == '$not') condition(v, q);
+      else if (k[0] == '$') add(q, 'unknown operator ' + k);
+      else value(v, q, k == 'segments');
+    }
+    return c;
+  };
+  const value = (v: Any, p: string, s: boolean, listed?: unknown): void => {
+    const keys = isObj(v) ? Object.keys(v) : [];
+    if (!keys.length) s && typeof v == 'string' && segment(v, p, listed);
+    else if (!isOps(keys)) keys.some((k) => k[0] == '$') && add(p, 'mixes $ operators and plain keys', 1);
+    else
+      for (const op of keys) {
+        const e = v[op];
+        const q = p + seg(op);
+        if (LOGIC.test(op) || !KNOWN_OPERATORS.includes(op)) add(q, 'unknown operator ' + op);
+        else if (/^\$(n?in|all)i?$/.test(op)) Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
+        else if (op == '$elemMatch') !isObj(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
+        else if (op == '$type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
+        else if (op[1] == 'r') validRegex(e) || add(q, 'invalid regular expression');
+        else value(e, q, s && op != '$size', listed);
+      }
+  };
+
+  const url = (attr: UrlAttribute): Check => (v, p) =>
+    text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');
+  const css: Check = (v, p) => str(v, p) && (validCss(v) ? v : add(p, 'invalid CSS selector'));
+  const attr = fields({ src: url('src'), srcset: url('srcset'), href: url('href'), alt: text, title: text, class: text, 'aria-label': text }, [], 'attribute not allowed');
+  const op = fields({ selector: css, text, attr, addClass: str, removeClass: str, hide: yes, show: yes }, [], '', ACTIONS);
+  const content = whole(
+    fields(
+      {
+        template: (v, p) => str(v, p) && (templates.push(p), v),
+        ops: list(whole(op)),
+        quiz: is((v) => v === null || isStr(v), 'must be a quiz id or null'),
+        recommend: fields(
+          { strategy: oneOf(words('for-you popular similar bought-together recently-viewed')), limit: range(1, 100, 1) },
+          ['strategy'],
+        ),
+      },
+      [],
+      '',
+      KINDS,
+    ),
+  );
+  const variantFields = fields({ id: str, when: condition, weight: range(0), content, description: text }, ['id']);
+  const variant: Check = (x, p) => {
+    const o = variantFields(x, p);
+    if (!o?.id) return;
+    if (ids.includes(o.id)) return add(p + '.id', 'duplicate id ' + json(o.id));
+    ids.push(o.id);
+    if (weighted && !has(x, 'when')) pool.push([p + '.weight', x.weight]);
+    else if (has(x, 'weight')) add(p + '.weight', 'ignored: not in a weighted split', 1);
+    return o;
+  };
+  const placementFields = fields(
+    {
+      id: str,
+      selector: css,
+      slot: str,
+      strategy: oneOf(['rules', 'weighted', 'bandit']),
+      variants: list(variant, 1),
+      default: (v, p) => str(v, p) && (ids.includes(v) ? v : unknown('variant', v, p)),
+      goal: (v, p) => (isStr(v) ? [v] : Array.isArray(v) && v.length && v.every(isStr) ? v : add(p, 'must be an event name or a list of them')),
+      holdout: range(0, 0.5),
+      sticky: is((v) => typeof v == 'boolean', 'must be true or false'),
+      version: count,
+      segments: list((v, p) => segment(v, p, 1)),
+      attributionDays: range(1, 365, 1),
+      description: text,
+    },
+    ['id', 'variants'],
+    '',
+    ['selector', 'slot'],
+  );
+  const placement: Check = (x, p) => {
+    const before = errors.length;
+    ids = [];
+    templates = [];
+    pool = [];
+    weighted = isObj(x) && x.strategy == 'weighted';
+    const o = placementFields(x, p);
+    if (!o) return;
+    const weights = pool.map((w) => w[1]);
+    if (weights.some((w) => w !== undefined)) {
+      pool.forEach(([q, w]) => w === undefined && add(q, 'is required: other variants in the split have one'));
+      const sum = weights.reduce((a: number, w: Any) => a + w, 0);
+      if (weights.every((w) => isNum(w) && w >= 0) && Math.abs(sum - 1) > 1e-3) add(p + '.variants', `weights add up to ${+sum.toFixed(4)}, not 1`);
+    }
+    if (!o.slot) templates.forEach((q) => add(q, 'a template needs a slot', 1));
+    if (o.strategy == 'bandit' && !has(x, 'goal')) add(p, 'a bandit needs a goal', 1);
+    if (!o.id) return;
+    if (placements.some((q) => q.id == o.id)) return add(p + '.id', 'duplicate id ' + json(o.id));
+    const out = mark(before, { strategy: 'rules', goal: [], holdout: 0, sticky: true, version: 0, segments: [], attributionDays: 7, variants: [], ...o });
+    if (!out.default && out.variants[0]) out.default = out.variants[0].id;
+    placements.push(out);
+    return out;
+  };
+  const segmentFields = fields({ when: condition, description: text }, ['when']);
+  const arm = whole(fields({ impressions: count, conversions: count }, ['impressions', 'conversions']));
+  const top = fields(
+    {
+      $schema: str,
+      segments: (v, p) => {
+        segments = isObj(v) ? Object.keys(v).filter((k) => k != '*') : [];
+        return map((s, q, id) => (id == '*' ? add(q, '"*" is reserved') : mark(errors.length, segmentFields(s, q))))(v, p);
+      },
+      placements: list(placement),
+      stats: map((v, p, id) => {
+        const pl = placements.find((x) => x.id == id);
+        pl || unknown('placement', id, p, 1);
+        return map((v, p, s) => {
+          s == '*' || segments.includes(s) || unknown('segment', s, p, 1);
+          return map((v, p, id) => (pl && !pl.variants.some((x) => x.id == id) && unknown('variant', id, p, 1), arm(v, p)))(v, p);
+        })(v, p);
+      }),
+    },
+    ['placements'],
+  );
+
+  let out: Any;
+  try {
+    out = top(config, '$');
+  } catch {
+    // Only hostile input gets here (a getter that throws, a cycle, a Proxy).
+    add('$', 'could not be read');
+  }
+  return { config: { segments: Object.create(null), placements: [], stats: Object.create(null), ...out }, problems };
+}
