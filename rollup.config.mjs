@@ -27,4 +27,11 @@ export default [
   { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
   scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
+  // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
+  {
+    input: 'server/index.ts',
+    external: (id) => id === 'better-sqlite3' || id.startsWith('node:'),
+    plugins: [typescript({ tsconfig: './server/tsconfig.json', noEmit: false, outDir: undefined })],
+    output: { file: 'dist/collector.mjs', format: 'es', sourcemap: true },
+  },
 ];

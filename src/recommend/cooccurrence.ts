@@ -44,8 +44,8 @@ export interface CooccurrenceOptions {
   minCount?: number;
 }
 
-// Product ids are interned to small integers: counting with integer keys is several
-// times faster than with strings, and the pair loops below are the whole cost.
+// Product ids are interned to small integers, so that a pair of products fits in one
+// number (see pairKeys) and the counting never hashes a string.
 interface Interner {
   ids: string[];
   index: Map<string, number>;

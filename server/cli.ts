@@ -1,0 +1,69 @@
+/**
+ * The `attune-collector` command line.
+ */
+import { parseArgs } from 'node:util';
+import { startCollector } from './collector';
+import { DEMO_ORIGIN } from './cors';
+
+const USAGE = `Usage: attune-collector [options]
+
+  --port <n>        TCP port (default 8787; 0 picks a free one)
+  --host <addr>     interface to listen on (default 127.0.0.1)
+  --db <file>       SQLite database file (default ./attune.sqlite; :memory: for a throwaway one)
+  --config <file>   JSON file served by GET /v1/config
+  --origin <url>    web origin allowed to call from a browser; repeat for several, * for any
+                    (default ${DEMO_ORIGIN})
+  --help            show this help
+`;
+
+/**
+ * Runs the collector from command-line arguments (without `node` and the script)
+ * until SIGINT or SIGTERM, then closes it cleanly. Returns the exit code for
+ * immediate failures (bad arguments, port taken); otherwise it keeps running.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        db: { type: 'string', default: './attune.sqlite' },
+        config: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be an integer from 0 to 65535, not ${values.port}\n`);
+    return 2;
+  }
+  try {
+    const collector = await startCollector({
+      port,
+      host: values.host,
+      db: values.db,
+      configFile: values.config,
+      origins: values.origin?.length ? values.origin : [DEMO_ORIGIN],
+    });
+    process.stdout.write(`attune-collector listening on ${collector.url} (db ${values.db})\n`);
+    const stop = () => void collector.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`attune-collector could not start: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

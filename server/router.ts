@@ -1,0 +1,57 @@
+/**
+ * Routing: CORS first, then method and path to a handler, and a 500 (retryable by
+ * the SDK) for anything unexpected rather than a dropped connection.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CorsOutcome } from './cors';
+import { sendError, sendJson } from './respond';
+import { handleBatch } from './routes/batch';
+import type { RouteContext } from './routes/context';
+import { handleConfig, handleCooccurrence, handleStats } from './routes/pulls';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => void | Promise<void>;
+
+const healthz: Handler = (_req, res) => sendJson(res, 200, { ok: true });
+
+// Path → method → handler. HEAD is answered like GET (node drops the body).
+const ROUTES: Record<string, Record<string, Handler>> = {
+  '/healthz': { GET: healthz, HEAD: healthz },
+  '/v1/batch': { POST: handleBatch },
+  '/v1/stats': { GET: handleStats, HEAD: handleStats },
+  '/v1/cooccurrence': { GET: handleCooccurrence, HEAD: handleCooccurrence },
+  '/v1/config': { GET: handleConfig, HEAD: handleConfig },
+};
+
+/** The collector's request listener, for `http.createServer`. */
+export function createRouter(
+  ctx: RouteContext,
+  cors: (req: IncomingMessage, res: ServerResponse) => CorsOutcome,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const fail = (error: unknown) => {
+      ctx.log(`${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+      if (!res.headersSent) sendError(res, 500, 'internal error; retry later');
+      else res.destroy();
+    };
+    try {
+      if (cors(req, res) === 'answered') return;
+      const url = new URL(req.url ?? '/', 'http://collector.invalid');
+      const route = ROUTES[url.pathname];
+      if (!route) {
+        req.resume();
+        sendError(res, 404, `no such endpoint: ${url.pathname}`);
+        return;
+      }
+      const handler = route[req.method ?? ''];
+      if (!handler) {
+        req.resume();
+        sendError(res, 405, `${req.method} is not allowed on ${url.pathname}`, { Allow: Object.keys(route).join(', ') });
+        return;
+      }
+      const done = handler(req, res, url, ctx);
+      if (done) done.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `POST /v1/batch`: validate a batch whole, then store it in one transaction.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../body';
+import { MAX_BATCH_BYTES } from '../limits';
+import { sendBadRequest, sendJson } from '../respond';
+import { validateBatch } from '../validate-batch';
+import type { RouteContext } from './context';
+
+// application/json from fetch; text/plain from navigator.sendBeacon, which cannot send
+// JSON's type without a CORS preflight that beacons do not wait for.
+const ACCEPTED_TYPES = new Set(['application/json', 'text/plain']);
+
+const requestError = (message: string, path = '') => [{ index: null, path, message }];
+
+// Refuses before reading the body; closing the connection afterwards spares us
+// draining a body of any size that we already know we will not use.
+function refuseUnread(req: IncomingMessage, res: ServerResponse, message: string): void {
+  req.resume();
+  res.setHeader('Connection', 'close');
+  sendBadRequest(res, requestError(message));
+}
+
+/** Handles `POST /v1/batch`: 200 `{ stored, duplicates }`, or 400 `{ errors }` with nothing stored. */
+export async function handleBatch(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!ACCEPTED_TYPES.has(mediaType)) {
+    refuseUnread(req, res, `Content-Type must be application/json or text/plain, not "${mediaType || 'none'}"`);
+    return;
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') {
+    refuseUnread(req, res, `Content-Encoding "${encoding}" is not supported; send the batch uncompressed`);
+    return;
+  }
+  const body = await readBody(req, MAX_BATCH_BYTES);
+  if (!body.ok) {
+    if (body.reason === 'too-large') {
+      // The client may still be sending; closing afterwards spares us reading the rest on a kept-alive socket.
+      res.setHeader('Connection', 'close');
+      sendBadRequest(res, requestError(`batch is ${body.bytes} bytes; at most ${MAX_BATCH_BYTES} are accepted`));
+    }
+    return;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.text);
+  } catch (error) {
+    sendBadRequest(res, requestError(`body is not well-formed JSON: ${(error as Error).message}`));
+    return;
+  }
+  const result = validateBatch(parsed, url.searchParams.get('site'));
+  if (!result.ok) {
+    sendBadRequest(res, result.errors);
+    return;
+  }
+  sendJson(res, 200, ctx.store.storeBatch(result.events, Date.now()));
+}

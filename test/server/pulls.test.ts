@@ -1,0 +1,169 @@
+// @vitest-environment node
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { batchOf, startTestCollector, trackEvent, type TestCollector } from './helpers';
+
+let c: TestCollector;
+afterEach(() => c.stop());
+
+const viewed = (placement: string, variant: string, segment?: string) =>
+  trackEvent('Variant Viewed', { placement, variant, reason: 'bandit', ...(segment ? { segment } : {}) });
+const converted = (placement: string, variant: string, segment?: string) =>
+  trackEvent('Variant Converted', { placement, variant, goal: 'order', ...(segment ? { segment } : {}) });
+const times = <T>(n: number, make: () => T) => Array.from({ length: n }, make);
+
+describe('GET /v1/stats', () => {
+  it('counts impressions and conversions per placement, variant and segment, with 95 % intervals', async () => {
+    c = await startTestCollector();
+    const events = [
+      ...times(10, () => viewed('hero', 'a')),
+      ...times(3, () => converted('hero', 'a')),
+      ...times(5, () => viewed('hero', 'b')),
+      ...times(4, () => viewed('hero', 'b', 'returning')),
+      ...times(2, () => converted('hero', 'b', 'returning')),
+      trackEvent('Product Viewed', { product_id: 'p1' }),
+    ];
+    await c.post(batchOf(events), { path: '/v1/batch?site=shop-1' });
+    await c.post(batchOf([viewed('hero', 'a')]), { path: '/v1/batch?site=other' });
+    // Resending changes nothing: the aggregates are as exactly-once as the events.
+    await c.post(batchOf(events), { path: '/v1/batch?site=shop-1' });
+
+    const res = await fetch(`${c.url}/v1/stats?site=shop-1`);
+    expect(res.status).toBe(200);
+    // Interval ends: SciPy's beta.ppf(0.025 / 0.975, 1 + c, 1 + n − c), to 6 digits.
+    expect(await res.json()).toEqual({
+      site: 'shop-1',
+      level: 0.95,
+      variants: [
+        { placement: 'hero', variant: 'a', segment: null, impressions: 10, conversions: 3, rate: 0.3, interval: [0.109263, 0.609743] },
+        { placement: 'hero', variant: 'b', segment: null, impressions: 5, conversions: 0, rate: 0, interval: [0.00421074, 0.459258] },
+        { placement: 'hero', variant: 'b', segment: 'returning', impressions: 4, conversions: 2, rate: 0.5, interval: [0.146633, 0.853367] },
+      ],
+    });
+  });
+
+  it('caps conversions at impressions for the rate and interval, and reports the raw counts', async () => {
+    c = await startTestCollector();
+    await c.post(batchOf([viewed('p', 'v'), converted('p', 'v'), converted('p', 'v')]));
+    const { variants } = await (await fetch(`${c.url}/v1/stats`)).json();
+    expect(variants).toEqual([
+      { placement: 'p', variant: 'v', segment: null, impressions: 1, conversions: 2, rate: 1, interval: [0.158114, 0.987421] },
+    ]);
+  });
+
+  it('answers an unknown site with no variants, an invalid one with 400, and revalidates by ETag', async () => {
+    c = await startTestCollector();
+    expect(await (await fetch(`${c.url}/v1/stats?site=nobody`)).json()).toEqual({ site: 'nobody', level: 0.95, variants: [] });
+    expect((await fetch(`${c.url}/v1/stats?site=%20bad`)).status).toBe(400);
+    const first = await fetch(`${c.url}/v1/stats?site=s`);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await fetch(`${c.url}/v1/stats?site=s`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    await c.post(batchOf([viewed('p', 'v')]), { path: '/v1/batch?site=s' });
+    const changed = await fetch(`${c.url}/v1/stats?site=s`, { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+});
+
+describe('GET /v1/cooccurrence', () => {
+  const view = (visitor: string, product: string, minute: number) =>
+    trackEvent('Product Viewed', { product_id: product }, { anonymousId: visitor, timestamp: new Date(Date.UTC(2024, 4, 1, 10, minute)).toISOString() });
+  const order = (visitor: string, orderId: string | undefined, products: (string | number)[]) =>
+    trackEvent('Order Completed', { ...(orderId ? { order_id: orderId } : {}), products: products.map((id) => ({ product_id: id, price: 10, quantity: 1 })) }, { anonymousId: visitor });
+
+  it('returns co-view neighbours per session and co-purchase neighbours per order', async () => {
+    c = await startTestCollector();
+    await c.post(
+      batchOf([
+        view('ann', 'shoe', 0),
+        view('ann', 'sock', 5),
+        view('ann', 'hat', 50), // 45 minutes later: a new session
+        view('bob', 'shoe', 0),
+        view('bob', 'sock', 1),
+        view('bob', 'lace', 2),
+        order('ann', 'o1', ['shoe', 'sock']),
+        order('bob', 'o2', ['shoe', 'sock', 42]),
+        order('cy', undefined, ['hat', 'scarf']),
+        trackEvent('Variant Viewed', { placement: 'hero', variant: 'a' }),
+        // Accepted, but without a product_id it references no product.
+        trackEvent('Product Viewed', { sku: 'no-id' }, { anonymousId: 'ann' }),
+      ]),
+      { path: '/v1/batch?site=shop' },
+    );
+    const res = await fetch(`${c.url}/v1/cooccurrence?site=shop`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      '42': { viewed: [], bought: [['shoe', 1], ['sock', 1]] },
+      hat: { viewed: [], bought: [['scarf', 1]] },
+      lace: { viewed: [['shoe', 1], ['sock', 1]], bought: [] },
+      scarf: { viewed: [], bought: [['hat', 1]] },
+      shoe: { viewed: [['sock', 2], ['lace', 1]], bought: [['sock', 2], ['42', 1]] },
+      sock: { viewed: [['shoe', 2], ['lace', 1]], bought: [['shoe', 2], ['42', 1]] },
+    });
+    expect(await (await fetch(`${c.url}/v1/cooccurrence?site=elsewhere`)).json()).toEqual({});
+  });
+
+  it('serves the cached table with an ETag until new product events arrive', async () => {
+    c = await startTestCollector();
+    await c.post(batchOf([order('a', 'o1', ['x', 'y'])]));
+    const first = await fetch(`${c.url}/v1/cooccurrence`);
+    const etag = first.headers.get('etag')!;
+    expect((await fetch(`${c.url}/v1/cooccurrence`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    // Other events leave the table, and its ETag, alone.
+    await c.post(batchOf([viewed('p', 'v')]));
+    expect((await fetch(`${c.url}/v1/cooccurrence`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    await c.post(batchOf([order('b', 'o2', ['x', 'z'])]));
+    const next = await fetch(`${c.url}/v1/cooccurrence`, { headers: { 'If-None-Match': etag } });
+    expect(next.status).toBe(200);
+    expect((await next.json()).x.bought).toEqual([['y', 1], ['z', 1]]);
+  });
+});
+
+describe('GET /v1/config', () => {
+  it('serves one site’s config from a { sites } file, with ETag and 304', async () => {
+    const hero = { placements: [{ id: 'hero', variants: ['a', 'b'] }] };
+    c = await startTestCollector({ config: { sites: { 'shop-1': hero, 'shop-2': { placements: [] } } } });
+    const res = await fetch(`${c.url}/v1/config?site=shop-1`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(hero);
+    const etag = res.headers.get('etag')!;
+    const again = await fetch(`${c.url}/v1/config?site=shop-1`, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect((await fetch(`${c.url}/v1/config?site=shop-1`, { headers: { 'If-None-Match': `W/${etag}, "other"` } })).status).toBe(304);
+    const other = await fetch(`${c.url}/v1/config?site=shop-2`, { headers: { 'If-None-Match': etag } });
+    expect(other.status).toBe(200);
+    expect((await fetch(`${c.url}/v1/config?site=shop-3`)).status).toBe(404);
+  });
+
+  it('serves a file without "sites" to every site, and picks up edits', async () => {
+    c = await startTestCollector({ config: { placements: [] } });
+    const first = await fetch(`${c.url}/v1/config?site=anything`);
+    expect(await first.json()).toEqual({ placements: [] });
+    const etag = first.headers.get('etag')!;
+    await writeFile(join(c.dir, 'site-config.json'), JSON.stringify({ placements: [{ id: 'new' }] }));
+    const edited = await fetch(`${c.url}/v1/config?site=anything`, { headers: { 'If-None-Match': etag } });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toEqual({ placements: [{ id: 'new' }] });
+  });
+
+  it('keeps serving the last good config when an edit breaks the JSON, and says so', async () => {
+    const logged: string[] = [];
+    c = await startTestCollector({ config: { v: 1 }, log: (m) => logged.push(m) });
+    await fetch(`${c.url}/v1/config`);
+    await writeFile(join(c.dir, 'site-config.json'), '{ "v": 2, ');
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ v: 1 });
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ v: 1 });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/not reloaded/);
+  });
+
+  it('answers 404 when started without a config file', async () => {
+    c = await startTestCollector();
+    const res = await fetch(`${c.url}/v1/config?site=shop-1`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toMatch(/--config/);
+  });
+});

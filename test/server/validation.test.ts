@@ -1,0 +1,132 @@
+// @vitest-environment node
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_BATCH_BYTES, MAX_EVENT_BYTES } from '../../server';
+import { batchOf, startTestCollector, trackEvent, type TestCollector } from './helpers';
+
+let c: TestCollector;
+beforeEach(async () => {
+  c = await startTestCollector();
+});
+afterEach(() => c.stop());
+
+interface Problem {
+  index: number | null;
+  path: string;
+  message: string;
+}
+
+// Every bad request: a 400 whose errors match `expected`, and no row in any table.
+async function expectRejected(res: Response, expected: Partial<Problem>[]): Promise<Problem[]> {
+  expect(res.status).toBe(400);
+  const { errors } = (await res.json()) as { errors: Problem[] };
+  expect(errors).toEqual(expect.arrayContaining(expected.map((e) => expect.objectContaining(e))));
+  for (const e of errors) expect(e.message.length).toBeGreaterThan(5);
+  expect([c.count('events'), c.count('variant_stats'), c.count('interactions')]).toEqual([0, 0, 0]);
+  return errors;
+}
+
+describe('POST /v1/batch rejects bad input whole, with reasons', () => {
+  it('malformed JSON', async () => {
+    const errors = await expectRejected(await c.post('{"batch": [ {"type": "track",'), [{ index: null, path: '' }]);
+    expect(errors[0].message).toMatch(/not well-formed JSON/);
+  });
+
+  it('a body that is not { batch: [...] }', async () => {
+    await expectRejected(await c.post([trackEvent('A')]), [{ index: null, path: 'batch' }]);
+    await expectRejected(await c.post({ batch: 'nope' }), [{ index: null, path: 'batch' }]);
+  });
+
+  it('a batch over 500 KB, even though every event in it is valid', async () => {
+    const big = 'x'.repeat(20_000);
+    const events = Array.from({ length: 30 }, () => trackEvent('Big', { big }));
+    const body = JSON.stringify(batchOf(events));
+    expect(body.length).toBeGreaterThan(MAX_BATCH_BYTES);
+    const errors = await expectRejected(await c.post(body), [{ index: null }]);
+    expect(errors[0].message).toMatch(/at most 512000/);
+  });
+
+  it('a batch far over the limit is cut short and still answered 400', async () => {
+    const body = JSON.stringify(batchOf([trackEvent('Huge', { big: 'y'.repeat(5 * 1024 * 1024) })]));
+    await expectRejected(await c.post(body), [{ index: null }]);
+  });
+
+  it('an event over 32 KB, naming its index', async () => {
+    const events = [trackEvent('Ok'), trackEvent('Big', { big: 'z'.repeat(MAX_EVENT_BYTES) }), trackEvent('Ok')];
+    const errors = await expectRejected(await c.post(batchOf(events)), [{ index: 1, path: '' }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toMatch(/at most 32768/);
+  });
+
+  it('missing required fields, each named with its path', async () => {
+    const events = [
+      trackEvent('Ok'),
+      trackEvent('A', {}, { messageId: undefined }),
+      trackEvent('B', {}, { timestamp: undefined }),
+      trackEvent('C', {}, { anonymousId: undefined }),
+      trackEvent('D', {}, { event: undefined }),
+      trackEvent('E', {}, { type: undefined }),
+    ];
+    const errors = await expectRejected(await c.post(batchOf(events)), [
+      { index: 1, path: 'messageId' },
+      { index: 2, path: 'timestamp' },
+      { index: 3, path: 'anonymousId' },
+      { index: 4, path: 'event' },
+      { index: 5, path: 'type' },
+    ]);
+    expect(errors.some((e) => e.index === 0)).toBe(false);
+  });
+
+  it('wrong types and values', async () => {
+    const events = [
+      trackEvent('A', {}, { messageId: 42 }),
+      trackEvent('B', {}, { timestamp: 'yesterday' }),
+      trackEvent('C', {}, { timestamp: '2024-13-45T99:00:00Z' }),
+      trackEvent('D', {}, { type: 'screen' }),
+      trackEvent('E', {}, { properties: ['a'] }),
+      trackEvent('F', {}, { userId: { id: 1 } }),
+      'not an event',
+      trackEvent('Variant Viewed', { variant: 'b' }),
+      trackEvent('Variant Converted', { placement: 'hero', variant: 7 }),
+    ];
+    await expectRejected(await c.post(batchOf(events)), [
+      { index: 0, path: 'messageId' },
+      { index: 1, path: 'timestamp' },
+      { index: 2, path: 'timestamp' },
+      { index: 3, path: 'type' },
+      { index: 4, path: 'properties' },
+      { index: 5, path: 'userId' },
+      { index: 6, path: '' },
+      { index: 7, path: 'properties.placement' },
+      { index: 8, path: 'properties.variant' },
+    ]);
+  });
+
+  it('an invalid site, from the query, the body or an event', async () => {
+    await expectRejected(await c.post(batchOf([trackEvent('A')]), { path: '/v1/batch?site=../etc' }), [{ index: null, path: 'site' }]);
+    await expectRejected(await c.post(batchOf([trackEvent('A')], { site: 'a b' })), [{ index: null, path: 'site' }]);
+    await expectRejected(await c.post(batchOf([trackEvent('A', {}, { context: { site: '' } })])), [{ index: 0, path: 'context.site' }]);
+  });
+
+  it('a wrong or missing content type', async () => {
+    const body = batchOf([trackEvent('A')]);
+    const errors = await expectRejected(await c.post(body, { contentType: 'application/x-www-form-urlencoded' }), [{ index: null }]);
+    expect(errors[0].message).toMatch(/Content-Type/);
+    const res = await fetch(`${c.url}/v1/batch`, { method: 'POST', body: new Uint8Array(Buffer.from(JSON.stringify(body))) });
+    await expectRejected(res, [{ index: null }]);
+  });
+
+  it('a compressed body', async () => {
+    await expectRejected(await c.post(batchOf([trackEvent('A')]), { headers: { 'Content-Encoding': 'gzip' } }), [{ index: null }]);
+  });
+
+  it('reports at most 100 problems for a batch full of them', async () => {
+    const events = Array.from({ length: 300 }, () => ({}));
+    const errors = await expectRejected(await c.post(batchOf(events)), [{ index: 0 }]);
+    expect(errors).toHaveLength(100);
+  });
+
+  it('stores nothing of a batch whose last event alone is bad', async () => {
+    const events = [...Array.from({ length: 49 }, () => trackEvent('Variant Viewed', { placement: 'p', variant: 'a' })), { type: 'track' }];
+    await expectRejected(await c.post(batchOf(events)), [{ index: 49 }]);
+  });
+});
