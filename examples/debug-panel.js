@@ -26,18 +26,22 @@
 
   const storage = el('span', { text: 'loading…' });
   const visitor = el('span', { text: '…' });
+  const outbox = el('span', { text: '…' });
+  const stats = el('pre', { class: 'adp-json', tabindex: '0', text: 'Nothing pulled yet.' });
   const summary = el('dl', { class: 'adp-summary' });
   const events = el('ol', { class: 'adp-events', 'aria-label': 'Last events, newest first' });
   const problems = el('ul', { class: 'adp-problems', hidden: '' });
   const json = el('pre', { class: 'adp-json', tabindex: '0' });
   const body = el('div', { id: 'attune-debug-body', class: 'adp-body' }, [
     el('p', { class: 'adp-meta' }, ['Storage: ', storage, ' · Visitor: ', visitor]),
+    el('p', { class: 'adp-meta' }, ['Outbox: ', outbox]),
     problems,
     el('h3', { text: 'Profile' }),
     summary,
     el('h3', { text: 'Last events' }),
     events,
     el('details', {}, [el('summary', { text: 'Full profile (JSON)' }), json]),
+    el('details', {}, [el('summary', { text: 'Statistics pulled from the collector' }), stats]),
   ]);
   const toggle = el('button', { type: 'button', class: 'adp-toggle', 'aria-controls': 'attune-debug-body' });
   const forget = el('button', { type: 'button', class: 'adp-forget', text: 'Forget me' });
@@ -184,8 +188,22 @@
     });
   });
 
+  // The outbox drains in the background, and statistics arrive after start: look every 2 s.
+  const refreshSync = () => {
+    window.Attune?.outboxSize().then((size) => {
+      outbox.textContent = size === 1 ? '1 event waiting to be sent' : `${size} events waiting to be sent`;
+    });
+    const pulled = window.Attune?.stats();
+    if (pulled) stats.textContent = JSON.stringify(pulled, null, 2);
+  };
+
   // Once Attune has read what it stored, show the stored profile and events too.
-  const start = () => window.Attune.ready.then(refreshStorage);
+  const start = () =>
+    window.Attune.ready.then(() => {
+      refreshStorage();
+      refreshSync();
+      setInterval(refreshSync, 2000);
+    });
   if (window.Attune) start();
   else document.querySelector('script[data-site]')?.addEventListener('load', () => window.Attune && start(), { once: true });
   renderEvents();

@@ -1,15 +1,18 @@
 // `npm run demo`: installs and builds when needed, then serves the demo shop
-// (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides).
+// (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides),
+// and the collector on http://127.0.0.1:8787, storing into .demo/attune.sqlite.
+// The demo pages send to that address, so the collector's port is fixed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => join(root, ...parts);
-const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs'];
-const BUILD_INPUTS = ['src', 'package.json', 'package-lock.json', 'rollup.config.mjs', 'tsconfig.json'];
+const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs', 'dist/collector.mjs'];
+const BUILD_INPUTS = ['src', 'server', 'package.json', 'package-lock.json', 'rollup.config.mjs', 'tsconfig.json'];
+const COLLECTOR_PORT = 8787;
 
 /** Runs an npm command in the repository, stopping the demo if it fails. */
 function npm(...args) {
@@ -50,9 +53,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // (the collector, say) is started by adding it here.
 const services = [];
 try {
-  services.push({ name: 'demo shop', ...(await startStaticServer({ roots: [at('examples'), at('dist')], port })) });
+  const shop = await startStaticServer({ roots: [at('examples'), at('dist')], port });
+  services.push({ name: 'demo shop', ...shop });
+  const { startCollector } = await import(at('dist/collector.mjs'));
+  mkdirSync(at('.demo'), { recursive: true });
+  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), origins: [shop.url] });
+  services.push({ name: 'collector', ...collector });
 } catch (error) {
-  console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use; try PORT=5174 npm run demo` : error);
+  if (error.code !== 'EADDRINUSE') throw error;
+  console.error(`Port ${error.port} is in use: stop what uses it, or try PORT=5174 npm run demo for the shop`);
+  await Promise.all(services.map((service) => service.close()));
   process.exit(1);
 }
 
