@@ -4,8 +4,12 @@ import path from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { DIST, heading, int, printTable } from './lib.mjs';
 
-/** The gzip budget of dist/attune.min.js at this stage, in bytes. */
-export const GZIP_BUDGET = 7000;
+/**
+ * The gzip budget of dist/attune.min.js at this stage, in bytes: the whole script
+ * tag after the sync client and collector (issue 5). The foundation alone (issue 3)
+ * had 7,000; decisions (issue 4) will share what is left.
+ */
+export const GZIP_BUDGET = 10000;
 
 const measure = (file) => {
   const bytes = readFileSync(file);
