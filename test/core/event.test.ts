@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildEvent, MAX_EVENT_BYTES } from '../../src/core/event';
-import type { EventContext } from '../../src/core/types';
+import { eventContext } from '../fixtures';
 import { VERSION } from '../../src/core/version';
 import pkg from '../../package.json';
 
-const context: EventContext = {
-  page: { url: 'https://shop.test/p?x=1', path: '/p', search: '?x=1', referrer: '', title: 'P' },
-  locale: 'en-GB',
-  timezone: 'Europe/London',
-  userAgent: 'test',
-  screen: { width: 1200, height: 800, density: 1 },
-  library: { name: 'attune', version: VERSION },
-};
+const context = eventContext('https://shop.test/p?x=1');
 const ids = { anonymousId: 'anon-1' };
 
 describe('buildEvent', () => {

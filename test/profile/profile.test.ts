@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, createProfileState, DEFAULT_PROFILE_OPTIONS, profileView } from '../../src/profile/profile';
 import type { AttuneEvent, EventContext, JsonObject } from '../../src/core/types';
+import { eventContext } from '../fixtures';
 
 const T0 = Date.UTC(2026, 10, 25, 9);
 const MIN = 6e4;
 const DAY = 864e5;
 
-const context = (url = 'https://shop.test/', extra: Partial<EventContext> = {}): EventContext => ({
-  page: { url, path: new URL(url).pathname, search: new URL(url).search, referrer: '', title: '' },
-  locale: 'en-GB',
-  timezone: 'Europe/London',
-  userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
-  screen: { width: 1440, height: 900, density: 1 },
-  library: { name: 'attune', version: '0' },
-  ...extra,
-});
+const context = eventContext;
 
 let seq = 0;
 const at = (ms: number, e: Partial<AttuneEvent>): AttuneEvent => ({

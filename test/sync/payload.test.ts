@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { batchPayload, countThatFits } from '../../src/sync/payload';
 import { buildEvent } from '../../src/core/event';
-import type { AttuneEvent, EventContext } from '../../src/core/types';
+import type { AttuneEvent } from '../../src/core/types';
+import { eventContext } from '../fixtures';
+import { VERSION } from '../../src/core/version';
 
-const context: EventContext = {
-  page: { url: 'https://shop.test/', path: '/', search: '', referrer: '', title: 'Home' },
-  locale: 'en',
-  timezone: 'UTC',
-  userAgent: 'ua',
-  screen: { width: 1, height: 1, density: 1 },
-  library: { name: 'attune', version: '0.1.0' },
-};
+const context = eventContext();
 const now = Date.UTC(2026, 10, 25);
 const make = (input: Parameters<typeof buildEvent>[0], userId?: string) => buildEvent(input, { anonymousId: 'anon', userId }, context, now).event!;
 
@@ -36,7 +31,7 @@ describe('batchPayload', () => {
       expect(new Date(call.timestamp).toISOString()).toBe(call.timestamp);
       expect(call.anonymousId || call.userId).toBeTruthy();
       for (const field of REQUIRED[call.type]) expect(call).toHaveProperty(field);
-      expect(call.context.library).toEqual({ name: 'attune', version: '0.1.0' });
+      expect(call.context.library).toEqual({ name: 'attune', version: VERSION });
     }
   });
 
