@@ -114,7 +114,6 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     onCommit: (event) => emitter.emit('event', event),
   });
 
-
   // Every public method runs inside this, and so does every callback from the
   // page, so a bug or bad input becomes a report, never a throw or a rejection.
   const guard =
