@@ -19,8 +19,10 @@ export function createPuller(endpoint: string, site: string, store: KeyValueStor
 
   const refresh = async (name: string) => {
     const cached = cache[name];
+    // Our own cache keeps the ETag, so the browser's HTTP cache stays out of the way.
     const response = await fetch(`${endpoint}/v1/${name}?site=${encodeURIComponent(site)}`, {
       headers: cached?.etag ? { 'If-None-Match': cached.etag } : {},
+      cache: 'no-store',
     });
     if (response.status !== 304 && !response.ok) throw new Error(`${response.status} from /v1/${name}`);
     const fresh: Pulled =

@@ -2,6 +2,8 @@ import type { AttuneEvent } from '../core/types';
 import type { KeyValueStore } from '../store/database';
 import { batchPayload, countThatFits } from './payload';
 import { isRetryable, parseRetryAfter, retryDelay } from './retry';
+import { releaseLease, takeLease } from './lease';
+import { newId } from '../core/id';
 
 /** How events leave the device. Every field is optional. */
 export interface SyncOptions {
@@ -37,7 +39,8 @@ interface SendFailure {
 /**
  * Ships the outbox: batches of up to `batchSize` events (and under 64 KB, so a
  * request can outlive the page), when a batch is full or after `intervalMs`. Only
- * one tab sends at a time (a Web Lock), and it sends every tab's events, since
+ * one tab sends at a time (a Web Lock, or a lease in localStorage where Web Locks
+ * are missing), and it sends every tab's events, since
  * they share the outbox; an event leaves the outbox only once the server took it.
  * Retries back off with jitter and honour Retry-After; a payload the server
  * refuses (other 4xx) is dropped and reported with the server's reason. Offline,
@@ -49,6 +52,8 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   const { site, endpoint, outbox, fail } = context;
   const { writeKey, transport, batchSize = 20, intervalMs = 5000, maxOutbox = 10_000 } = options;
   const url = `${endpoint}/v1/batch?site=${encodeURIComponent(site)}`;
+  const lockName = `attune-sync-${site}`;
+  const tabId = newId();
   // This tab's events not yet confirmed sent, for the beacon at unload, when storage is too slow to read.
   const unsent = new Map<string, AttuneEvent>();
   let attempt = 0;
@@ -105,10 +110,12 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     clearTimeout(timer);
     timerAt = Infinity;
     const run = () => drain().catch((error) => fail('internal', 'sync', error)).finally(() => (busy = false));
+    // A tab holding the lock sends everything, these events included; look again later.
+    const skip = () => ((busy = false), schedule(intervalMs));
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-    if (!locks) return void run();
-    // A tab holding the lock sends everything, these events included; check again later.
-    locks.request(`attune-sync-${site}`, { ifAvailable: true }, (lock) => (lock ? run() : ((busy = false), schedule(intervalMs))));
+    if (locks) return void locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? run() : skip()));
+    if (!takeLease(lockName, tabId)) return skip();
+    run().finally(() => releaseLease(lockName, tabId));
   };
 
   // One timer, for the earliest moment anything asked to send: a retry is never

@@ -25,7 +25,7 @@ function setUp(options: SyncOptions & { endpoint?: string } = {}) {
   const outbox = outboxStore();
   const problems: { code: string; message: string }[] = [];
   const sender = createSender(
-    { site: 'demo', endpoint: options.endpoint, outbox, fail: (code, _path, problem) => problems.push({ code, message: String(problem) }) },
+    { site: `demo-${n}`, endpoint: options.endpoint, outbox, fail: (code, _path, problem) => problems.push({ code, message: String(problem) }) },
     options,
   );
   return { sender, outbox, problems };
@@ -81,6 +81,37 @@ describe('sender with a transport', { timeout: 15_000 }, () => {
     ]);
   });
 
+  it('waits while offline, and sends on coming back online', async () => {
+    Object.defineProperty(navigator, 'onLine', { value: false, configurable: true });
+    try {
+      const sent: string[] = [];
+      const { sender, outbox } = setUp({ batchSize: 2, transport: async (batch) => void sent.push(...batch.map((e) => e.messageId)) });
+      await sender.enqueue(entries(0, 2));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sent).toEqual([]);
+      expect(await outbox.keys()).toHaveLength(2);
+      Object.defineProperty(navigator, 'onLine', { value: true, configurable: true });
+      dispatchEvent(new Event('online'));
+      await until(() => sent.length === 2);
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).onLine;
+    }
+  });
+
+  it('lets one tab send while another holds the lease, and sends each event once', async () => {
+    const outbox = outboxStore();
+    const sent: string[] = [];
+    const transport = async (batch: AttuneEvent[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      sent.push(...batch.map((e) => e.messageId));
+    };
+    const tabs = [0, 1].map(() => createSender({ site: 'two-tabs', outbox, fail: () => {} }, { batchSize: 5, intervalMs: 50, transport }));
+    await Promise.all([tabs[0].enqueue(entries(0, 10)), tabs[1].enqueue(entries(10, 20))]);
+    await until(async () => (await outbox.keys()).length === 0 && sent.length >= 20);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([...sent].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+  });
+
   it('sends what an earlier page left in the outbox', async () => {
     const outbox = outboxStore();
     await outbox.setMany(entries(0, 3));
@@ -120,7 +151,7 @@ describe('sender over HTTP', { timeout: 15_000 }, () => {
     await sender.enqueue(entries(0, 3));
     await until(async () => (await outbox.keys()).length === 0);
     expect(received.map((r) => r.body.batch.map((e) => e.messageId))).toEqual([['m0', 'm1'], ['m2']]);
-    expect(received[0].url).toBe('/v1/batch?site=demo');
+    expect(received[0].url).toMatch(/^\/v1\/batch\?site=demo-\d+$/);
     expect(received[0].auth).toBe(`Basic ${btoa('wk_1:')}`);
     expect(received[0].body.writeKey).toBe('wk_1');
     expect(new Date(received[0].body.sentAt).getTime()).toBeGreaterThan(T0);
