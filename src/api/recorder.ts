@@ -77,10 +77,9 @@ export function createRecorder(options: RecorderOptions) {
     const batch = unwritten;
     unwritten = [];
     const entries = batch.map((event): [string, AttuneEvent] => [eventKey(event), event]);
-    if (entries.length) {
-      await log.append(entries, Date.now());
-      await sender?.enqueue(entries);
-    }
+    // Log and outbox at once: a page leaving between the two writes would leave an
+    // event in the log that is never sent.
+    if (entries.length) await Promise.all([log.append(entries, Date.now()), sender?.enqueue(entries)]);
     await stateStore.setMany([['profile', state]]);
   };
   const scheduleWrite = () => {
@@ -115,7 +114,7 @@ export function createRecorder(options: RecorderOptions) {
           });
         }
         live = true;
-        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail }, sync);
+        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail, pending: () => unwritten }, sync);
         puller?.pull('stats', STATS_MAX_AGE_MS);
         const ready = waiting;
         waiting = [];

@@ -25,6 +25,8 @@ export interface SenderContext {
   endpoint?: string;
   outbox: KeyValueStore;
   fail: (code: string, path: string, problem: unknown) => void;
+  /** Events recorded but not yet handed to `enqueue` (their write is still to come): beaconed at unload too. */
+  pending?: () => AttuneEvent[];
 }
 
 const BEACON_BYTES = 60_000;
@@ -132,7 +134,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
 
   const beaconUnsent = () => {
     if (transport || !endpoint || !navigator.sendBeacon) return;
-    const events = [...unsent.values()];
+    const events = [...unsent.values(), ...(context.pending?.() ?? [])];
     for (let from = 0, count; from < events.length; from += count) {
       count = countThatFits(events.slice(from), BEACON_BYTES);
       navigator.sendBeacon(url, new Blob([body(events.slice(from, from + count))], { type: 'text/plain' }));
@@ -148,8 +150,9 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   return {
     /** Adds entries (keyed like the event log) to the outbox; sends when a batch is full, or after `intervalMs`. */
     async enqueue(entries: [string, AttuneEvent][]) {
-      await outbox.setMany(entries);
+      // Noted first: a page hidden while the outbox write is under way still beacons them.
       entries.forEach(([key, event]) => unsent.set(key, event));
+      await outbox.setMany(entries);
       if (unsent.size > maxOutbox / 2) {
         // Rarely worth a look at the whole outbox: only when it may be near its bound.
         const keys = await outbox.keys();
