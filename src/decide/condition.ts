@@ -31,7 +31,10 @@ export const KNOWN_OPERATORS: readonly string[] = (
   '$exists $in $ini $nin $nini $all $alli $elemMatch $size $type $regex $regexi'
 ).split(' ');
 
-type Report = (op: string, path: string) => void;
+// The keys and indexes walked so far. The JSON path is only spelled out when an
+// unknown operator is reported: building it at every step cost more than the test.
+type Steps = (string | number)[];
+type Report = (op: string, steps: Steps) => void;
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v == 'object' && !Array.isArray(v);
@@ -57,32 +60,45 @@ export function evalCondition(
   attributes: unknown,
   onUnknown?: UnknownOperatorHandler,
 ): boolean {
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
+  const report: Report = (op, steps) => {
+    const path = '$' + steps.map((k) => (typeof k == 'number' ? `[${k}]` : seg(k))).join('');
+    if (onUnknown && !(seen ||= new Set()).has(path)) {
+      seen.add(path);
+      onUnknown(`Unknown condition operator ${op} (at ${path})`, path);
+    }
+  };
   try {
-    return cond(attributes, condition, '$', (op, path) => {
-      if (onUnknown && !seen.has(path)) {
-        seen.add(path);
-        onUnknown(`Unknown condition operator ${op} (at ${path})`, path);
-      }
-    });
+    return cond(attributes, condition, [], report);
   } catch {
     return false;
   }
 }
 
-function cond(obj: unknown, c: unknown, p: string, r: Report): boolean {
+// Calls `test` with `step` added to the path; throws propagate to evalCondition,
+// which drops the whole path, so no step is left behind.
+const within = <T>(s: Steps, step: string | number, test: () => T): T => {
+  s.push(step);
+  const result = test();
+  s.pop();
+  return result;
+};
+
+function cond(obj: unknown, c: unknown, s: Steps, r: Report): boolean {
   if (!isObj(c)) return false;
   for (const k of Object.keys(c)) {
     const v = c[k];
-    const q = p + seg(k);
+    s.push(k);
+    let pass: boolean;
     if (k == '$and' || k == '$or' || k == '$nor') {
-      if (!Array.isArray(v)) return false;
-      const hit = (x: unknown, i: number) => cond(obj, x, q + '[' + i + ']', r);
+      const hit = (x: unknown, i: number) => within(s, i, () => cond(obj, x, s, r));
       // An empty $or passes, so an empty $nor fails: GrowthBook defines $nor as not-$or.
-      if (k == '$and' ? !v.every(hit) : (k == '$or') != (!v.length || v.some(hit))) return false;
+      pass = Array.isArray(v) && (k == '$and' ? v.every(hit) : (k == '$or') == (!v.length || v.some(hit)));
     } else if (k == '$not') {
-      if (!isObj(v) || cond(obj, v, q, r)) return false;
-    } else if (!value(v, get(obj, k), q, r)) return false;
+      pass = isObj(v) && !cond(obj, v, s, r);
+    } else pass = value(v, get(obj, k), s, r);
+    s.pop();
+    if (!pass) return false;
   }
   return true;
 }
@@ -97,9 +113,9 @@ function get(obj: unknown, path: string): unknown {
   return cur;
 }
 
-function value(c: unknown, v: any, p: string, r: Report, fold?: boolean): boolean {
+function value(c: unknown, v: any, s: Steps, r: Report, fold?: boolean): boolean {
   if (isOps(c)) {
-    for (const op of Object.keys(c)) if (!operator(op, v, c[op], p + seg(op), r)) return false;
+    for (const op of Object.keys(c)) if (!within(s, op, () => operator(op, v, c[op], s, r))) return false;
     return true;
   }
   // Coercion can throw (an object with a `toString` key, a cyclic array); that clause is
@@ -148,7 +164,19 @@ export function paddedVersion(v: unknown): string {
   return parts.map((x) => (/^\d+$/.test(x) ? x.padStart(5, ' ') : x)).join('-');
 }
 
-function operator(op: string, a: any, e: any, p: string, r: Report): boolean {
+// Compiled patterns, since the same conditions run on every decision.
+const patterns = new Map<string, RegExp>();
+const pattern = (source: string, flags: string) => {
+  const key = flags + source;
+  let re = patterns.get(key);
+  if (!re) {
+    if (patterns.size > 200) patterns.clear();
+    patterns.set(key, (re = new RegExp(source, flags)));
+  }
+  return re;
+};
+
+function operator(op: string, a: any, e: any, s: Steps, r: Report): boolean {
   switch (op) {
     case '$eq': case '$ne': case '$lt': case '$lte': case '$gt': case '$gte':
       return rel(op.slice(1), a, e);
@@ -162,24 +190,24 @@ function operator(op: string, a: any, e: any, p: string, r: Report): boolean {
       return Array.isArray(e) && !isIn(a, e, op == '$nini');
     case '$all': case '$alli':
       return Array.isArray(e) && Array.isArray(a) &&
-        e.every((x, i) => a.some((y) => value(x, y, p + '[' + i + ']', r, op == '$alli')));
+        e.every((x, i) => within(s, i, () => a.some((y) => value(x, y, s, r, op == '$alli'))));
     case '$elemMatch':
       // Null elements never match; falsy ones (0, '', false) are tested (spec 0.7).
-      return Array.isArray(a) && a.some((y) => y != null && (isOps(e) ? value(e, y, p, r) : cond(y, e, p, r)));
+      return Array.isArray(a) && a.some((y) => y != null && (isOps(e) ? value(e, y, s, r) : cond(y, e, s, r)));
     case '$size':
-      return Array.isArray(a) && value(e, a.length, p, r);
+      return Array.isArray(a) && value(e, a.length, s, r);
     case '$not':
-      return !value(e, a, p, r);
+      return !value(e, a, s, r);
     case '$type':
       return type(a) === e;
     case '$regex': case '$regexi':
       try {
         // RegExp#test coerces the attribute to a string, as GrowthBook's does.
-        return typeof e == 'string' && new RegExp(e, op == '$regexi' ? 'i' : '').test(a);
+        return typeof e == 'string' && pattern(e, op == '$regexi' ? 'i' : '').test(a);
       } catch {
         return false;
       }
   }
-  r(op, p);
+  r(op, s);
   return false;
 }
