@@ -192,8 +192,7 @@ export function createRecorder(options: RecorderOptions) {
     /** How many events wait to be sent (every tab's), or 0 without sync. */
     outboxSize: () => sender?.size() ?? Promise.resolve(0),
 
-    /** The backend's aggregates: cached at once, refreshed in the background when older than `maxAgeMs`. */
-    pull: (name: string, maxAgeMs: number) => (live ? puller?.pull(name, maxAgeMs) : undefined),
+    /** What was last pulled from the backend under `name` (`stats`, …), if anything. */
     pulled: (name: string) => puller?.get(name),
   };
 }
