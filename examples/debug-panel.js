@@ -28,6 +28,7 @@
   const visitor = el('span', { text: '…' });
   const outbox = el('span', { text: '…' });
   const stats = el('pre', { class: 'adp-json', tabindex: '0', text: 'Nothing pulled yet.' });
+  const decisions = el('pre', { class: 'adp-json', tabindex: '0', text: 'No placements on this page.' });
   const summary = el('dl', { class: 'adp-summary' });
   const events = el('ol', { class: 'adp-events', 'aria-label': 'Last events, newest first' });
   const problems = el('ul', { class: 'adp-problems', hidden: '' });
@@ -41,6 +42,7 @@
     el('h3', { text: 'Last events' }),
     events,
     el('details', {}, [el('summary', { text: 'Full profile (JSON)' }), json]),
+    el('details', {}, [el('summary', { text: 'Decisions on this page (with explain)' }), decisions]),
     el('details', {}, [el('summary', { text: 'Statistics pulled from the collector' }), stats]),
   ]);
   const toggle = el('button', { type: 'button', class: 'adp-toggle', 'aria-controls': 'attune-debug-body' });
@@ -195,6 +197,16 @@
     });
     const pulled = window.Attune?.stats();
     if (pulled) stats.textContent = JSON.stringify(pulled, null, 2);
+    // The placements are the ones in the page's inline config; decide() answers from this view's memo.
+    let placements = [];
+    try {
+      placements = JSON.parse(document.querySelector('script[data-attune-config]')?.textContent || '{}').placements || [];
+    } catch {}
+    if (placements.length && window.Attune) {
+      const shown = {};
+      for (const { id } of placements) shown[id] = window.Attune.decide(id);
+      decisions.textContent = JSON.stringify(shown, null, 2);
+    }
   };
 
   // Once Attune has read what it stored, show the stored profile and events too.

@@ -29,6 +29,9 @@ if (!w.Attune) {
     debug: flag(data.debug),
     requireConsent: flag(data.requireConsent),
     respectPrivacySignals: data.respectPrivacySignals !== 'false',
+    // The page's own config comes first (it must precede this tag to be seen), then data-config's URL.
+    config: document.querySelector('script[type="application/json"][data-attune-config]')?.textContent ?? undefined,
+    configUrl: data.config,
   };
   // data-no-capture="scrollDepth webVitals" switches those kinds off; "all" switches every kind off.
   if (data.noCapture) {

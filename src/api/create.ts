@@ -12,6 +12,10 @@ import { DEFAULT_RETENTION } from '../store/event-log';
 import { DEFAULT_PROFILE_OPTIONS, profileView, type Profile } from '../profile/profile';
 import { createRecorder, type AttuneExport, type ConsentState } from './recorder';
 import { initialConsent } from './consent';
+import { createDecisions } from './decisions';
+import { mountSlots } from '../widgets/multilanding/slots';
+import type { ConfigProblem } from '../decide/config-types';
+import type { DecisionExplain, DecisionReason } from '../decide/engine';
 import type { AttuneOptions, CaptureOptions } from './options';
 
 /** A product, with the property names of Segment's e-commerce spec plus `tags`. */
@@ -35,6 +39,20 @@ export interface Order {
   products?: Product[];
   [property: string]: unknown;
 }
+
+/** Which variant of a placement the visitor sees, and why. */
+export interface PlacementDecision {
+  /** The variant id; null when the placement is unknown or has no variants (the page's markup stays). */
+  variant: string | null;
+  reason: DecisionReason;
+  /** The visitor's segment as far as this placement's statistics go, or null. */
+  segment: string | null;
+  /** Which condition, bucket or posterior decided. */
+  explain: DecisionExplain;
+}
+
+/** How long a config fetched from `configUrl` is used before it is refreshed in the background. */
+export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 
 /** What `on()` can listen to. */
 export interface AttuneEvents {
@@ -79,6 +97,21 @@ export interface Attune {
   outboxSize(): Promise<number>;
   /** Per placement, variant and segment results across all visitors, as last pulled from the backend; null before. */
   stats(): Json | null;
+  /**
+   * Which variant of placement `id` the visitor sees, synchronously, decided once per
+   * page view. Sticky choices are stored. Does not record an impression: slots do that
+   * when they are seen, and code that renders a placement itself calls `viewed(id)`.
+   */
+  decide(id: string): PlacementDecision;
+  /** Records "Variant Viewed" for the placement's current decision, once per page view. */
+  viewed(id: string): void;
+  /** Replaces the site config; returns every problem found (each is also reported). */
+  setConfig(config: unknown): ConfigProblem[];
+  /**
+   * Uses these bandit statistics, in the collector's `/v1/stats` shape or the config's
+   * `stats` shape, instead of pulled ones; `null` goes back to the pulled ones.
+   */
+  setStats(stats: unknown): void;
   /** Listens to `event` or `error`; returns a function that stops listening. */
   on<K extends keyof AttuneEvents>(name: K, listener: (payload: AttuneEvents[K]) => void): () => void;
   /** Stops automatic capture and listening; stored data stays. */
@@ -89,6 +122,8 @@ export interface Attune {
 export interface Loaders {
   webVitals: () => Promise<WebVitalsModule>;
 }
+
+const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 
 /** Builds an instance; the entries choose how on-demand code is loaded. */
 export function createInstance(options: AttuneOptions = {}, loaders: Loaders): Attune {
@@ -124,8 +159,8 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
         return result instanceof Promise ? (result.catch((error) => void fail('internal', name, error)) as R) : result;
       } catch (error) {
         fail('internal', name, error);
-        // Only on() must return something callable even then.
-        return (name === 'on' ? () => {} : undefined) as R;
+        // on() must still return something callable, and decide() a decision.
+        return (name === 'on' ? () => {} : name === 'decide' ? failedDecision : name === 'setConfig' ? [] : undefined) as R;
       }
     };
 
@@ -133,8 +168,12 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     if (recorder.consent() === 'denied') return;
     const { event, errors } = buildEvent(input, recorder.state(), readContext(), Date.now());
     errors.forEach(report);
-    if (event) recorder.record(event);
+    if (event) {
+      recorder.record(event);
+      decisions.observe(event);
+    }
   };
+  const decisions = createDecisions({ recorder, profile: profileOptions, fail, track: (event, properties) => record({ type: 'track', event, properties }) });
   const track = (event: string, properties?: object) =>
     typeof event === 'string' && event.trim() ? record({ type: 'track', event, properties }) : invalid('track.event', 'a name', event);
   const commerce = (event: string) => (properties?: object) => track(event, properties);
@@ -165,6 +204,22 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     flush: recorder.flush,
     outboxSize: recorder.outboxSize,
     stats: () => recorder.pulled('stats') ?? null,
+    decide(id) {
+      if (typeof id !== 'string') return invalid('decide', 'a placement id', id), failedDecision;
+      const { variant, reason, segment, explain } = decisions.decide(id);
+      return { variant, reason, segment, explain };
+    },
+    viewed: (id) => decisions.viewed(String(id)),
+    setConfig(config) {
+      try {
+        return decisions.setConfig(typeof config == 'string' ? JSON.parse(config) : config);
+      } catch (error) {
+        // Only JSON.parse throws here.
+        fail('config-invalid', 'config', `Not valid JSON: ${(error as Error).message}`);
+        return [{ path: '$', message: 'not valid JSON', severity: 'error' }];
+      }
+    },
+    setStats: decisions.setStats,
     on: emitter.on,
     destroy() {
       engaged?.flush();
@@ -173,6 +228,44 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   };
   const instance = { ready: recorder.ready() } as Attune & Record<string, unknown>;
   for (const name in api) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
+
+  if (options.config != null) instance.setConfig(options.config);
+  const configUrl = options.configUrl;
+  // A config that arrives during a view is used by decide() at once, and by the
+  // slots from the next view, so a visible default is never swapped.
+  let slotPlacements = decisions.placements();
+  const configRead =
+    configUrl && options.config == null
+      ? recorder
+          .pull('config', configUrl, CONFIG_MAX_AGE_MS)
+          .then((body) => body !== undefined && instance.setConfig(body))
+          .catch((error) => fail('internal', 'configUrl', error))
+      : undefined;
+  let configPending = !!configRead;
+  const ready = Promise.all([recorder.ready(), configRead]).then(() => {
+    configPending = false;
+    slotPlacements = decisions.placements();
+  });
+  const slots = guard('slots', () =>
+    typeof document == 'object' && options.slots !== false
+      ? mountSlots({
+          placements: () => slotPlacements,
+          decide: instance.decide as (id: string) => ReturnType<typeof decisions.decide>,
+          viewed: instance.viewed,
+          ready,
+          configPending: () => configPending,
+          fail,
+        })
+      : undefined,
+  )();
+  if (slots) stops.push(slots.stop);
+  let views = 0;
+  const newView = () => {
+    if (!views++) return;
+    decisions.newView();
+    slotPlacements = decisions.placements();
+    slots?.rescan();
+  };
 
   let currentPath = location.pathname;
   const captures = (kind: keyof CaptureOptions) => options.capture !== false && options.capture?.[kind] !== false;
@@ -193,6 +286,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
           engaged?.flush();
           scroll?.reset();
           currentPath = location.pathname;
+          newView();
           instance.page();
         }),
       );

@@ -44,6 +44,23 @@ export interface AttuneOptions {
   capture?: CaptureOptions | false;
   /** How the profile learns (affinity half-life, session timeout, price bands). */
   profile?: Partial<ProfileOptions>;
+  /**
+   * The site config (segments, placements, statistics), as an object or JSON text;
+   * see docs/config.md. Checked by `validateConfig`: problems are reported with their
+   * JSON path and the valid parts still run.
+   */
+  config?: unknown;
+  /**
+   * Where to fetch the site config from, if not given as `config`. The copy cached in
+   * IndexedDB is used at once and refreshed in the background when older than ten
+   * minutes; a config that arrives during a page view applies to slots from the next view.
+   */
+  configUrl?: string;
+  /**
+   * Let Attune find the placements' elements (`data-attune-slot`, or a placement's
+   * `selector`), show their variants and record impressions. Default true.
+   */
+  slots?: boolean;
   /** How much of the event log is kept (default the newest 5,000 events, 30 days). */
   retention?: Partial<RetentionOptions>;
 }

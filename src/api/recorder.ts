@@ -6,6 +6,7 @@ import { createEventLog, eventKey, type RetentionOptions } from '../store/event-
 import { createSender, type Sender, type SyncOptions } from '../sync/sender';
 import { createPuller } from '../sync/pull';
 import { applyEvent, createProfileState, type ProfileOptions, type ProfileState } from '../profile/profile';
+import { createDecisionMemory, mergeDecisionMemory, type DecisionMemory } from '../decide/memory';
 
 /** May Attune record? `pending` keeps events in memory until the visitor decides. */
 export type ConsentState = 'pending' | 'granted' | 'denied';
@@ -23,6 +24,8 @@ export interface AttuneExport {
   consent: ConsentState;
   storage: StorageMode;
   profile: ProfileState;
+  /** The decision engine's memory: sticky assignments, latest impressions, local counts. */
+  decisions: DecisionMemory;
   events: AttuneEvent[];
 }
 
@@ -58,11 +61,12 @@ export function createRecorder(options: RecorderOptions) {
   const { endpoint, sync } = options;
   const syncs = !!(endpoint || sync.transport);
   let sender: Sender | undefined;
-  const puller = endpoint ? createPuller(endpoint, options.site, stateStore, fail) : undefined;
+  const puller = createPuller(endpoint, options.site, stateStore, fail);
 
   let consent = options.consent;
   let state = createProfileState(newId());
-  let stored: Promise<ProfileState | undefined> | undefined;
+  let memory = createDecisionMemory();
+  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined]> | undefined;
   let activation: Promise<void> | undefined;
   let live = false;
   let waiting: AttuneEvent[] = [];
@@ -80,7 +84,10 @@ export function createRecorder(options: RecorderOptions) {
     // Log and outbox at once: a page leaving between the two writes would leave an
     // event in the log that is never sent.
     if (entries.length) await Promise.all([log.append(entries, Date.now()), sender?.enqueue(entries)]);
-    await stateStore.setMany([['profile', state]]);
+    await stateStore.setMany([
+      ['profile', state],
+      ['decisions', memory],
+    ]);
   };
   const scheduleWrite = () => {
     if (writeScheduled) return;
@@ -98,14 +105,17 @@ export function createRecorder(options: RecorderOptions) {
   };
 
   const readStorage = () =>
-    (stored ||= Promise.all([stateStore.get<ProfileState>('profile'), log.load(Date.now())]).then(([profile]) => profile));
+    (stored ||= Promise.all([stateStore.get<ProfileState>('profile'), stateStore.get<DecisionMemory>('decisions'), log.load(Date.now())]).then(
+      ([profile, decisions]) => [profile, decisions],
+    ));
 
   // Goes live once consent is granted and storage is read: events recorded meanwhile
   // were learned into a fresh profile, so they are learned again into the stored one.
   const activate = () =>
     (activation ||= readStorage()
-      .then((profile) => {
+      .then(([profile, decisions]) => {
         if (consent !== 'granted') return;
+        memory = mergeDecisionMemory(decisions, memory);
         if (profile) {
           state = profile;
           waiting.forEach((event) => {
@@ -115,7 +125,7 @@ export function createRecorder(options: RecorderOptions) {
         }
         live = true;
         if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail, pending: () => unwritten }, sync);
-        puller?.pull('stats', STATS_MAX_AGE_MS);
+        if (endpoint) puller.pull('stats', STATS_MAX_AGE_MS);
         const ready = waiting;
         waiting = [];
         commit(ready);
@@ -126,6 +136,7 @@ export function createRecorder(options: RecorderOptions) {
     waiting = [];
     unwritten = [];
     state = createProfileState(newId());
+    memory = createDecisionMemory();
   };
 
   if (consent === 'granted') activate();
@@ -133,6 +144,10 @@ export function createRecorder(options: RecorderOptions) {
   return {
     /** The profile state the next decision reads. */
     state: () => state,
+    /** The decision engine's memory (assignments, exposures, local counts), stored with the profile. */
+    memory: () => memory,
+    /** Stores the profile and the decision memory soon, if anything may be stored. */
+    saveSoon: () => live && scheduleWrite(),
     consent: () => consent,
     ready: () => activation ?? Promise.resolve(),
 
@@ -176,6 +191,7 @@ export function createRecorder(options: RecorderOptions) {
         consent,
         storage: db.mode(),
         profile: JSON.parse(JSON.stringify(state)),
+        decisions: JSON.parse(JSON.stringify(memory)),
         events: [...logged, ...unwritten, ...waiting],
       };
     },
@@ -193,7 +209,11 @@ export function createRecorder(options: RecorderOptions) {
     outboxSize: () => sender?.size() ?? Promise.resolve(0),
 
     /** What was last pulled from the backend under `name` (`stats`, …), if anything. */
-    pulled: (name: string) => puller?.get(name),
+    pulled: (name: string) => puller.get(name),
+    /** When `name` was last fetched (milliseconds since the epoch), if ever. */
+    pulledAt: (name: string) => puller.at(name),
+    /** Once live: the cached `name`, fetched from `url` when missing, refreshed in the background when stale. */
+    pull: (name: string, url: string, maxAgeMs: number) => (activation ?? Promise.resolve()).then(() => (live ? puller.pull(name, maxAgeMs, url) : undefined)),
   };
 }
 

@@ -77,9 +77,9 @@ export interface Variant {
 export interface Placement {
   /** Unique across the config; events and statistics name it. */
   id: string;
-  /** CSS selector of the element to personalise; exactly one of `selector` and `slot`. */
+  /** CSS selector of the element to personalise; at most one of `selector` and `slot` (neither: rendered by the page after `decide()`). */
   selector?: string;
-  /** The element's `data-attune-slot` name; exactly one of `selector` and `slot`. */
+  /** The element's `data-attune-slot` name; at most one of `selector` and `slot`. */
   slot?: string;
   /** The variants, at least one. */
   variants: Variant[];

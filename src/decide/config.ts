@@ -203,8 +203,6 @@ export function validateConfig(config: unknown): ConfigValidation {
       description: text,
     },
     ['id', 'variants'],
-    '',
-    ['selector', 'slot'],
   );
   const placement: Check = (x, p) => {
     const before = errors.length;
@@ -214,6 +212,8 @@ export function validateConfig(config: unknown): ConfigValidation {
     weighted = isObj(x) && x.strategy == 'weighted';
     const o = placementFields(x, p);
     if (!o) return;
+    // Neither is fine: the page's code renders the placement itself, after decide().
+    if (has(x, 'selector') && has(x, 'slot')) add(p, 'needs at most one of: selector, slot');
     const weights = pool.map((w) => w[1]);
     if (weights.some((w) => w !== undefined)) {
       pool.forEach(([q, w]) => w === undefined && add(q, 'is required: other variants in the split have one'));

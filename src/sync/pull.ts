@@ -13,18 +13,18 @@ interface Pulled {
  * at once, refreshed in the background when older than `maxAgeMs`. Never on the
  * critical path; a failed refresh keeps the cached copy and is reported.
  */
-export function createPuller(endpoint: string, site: string, store: KeyValueStore, fail: (code: string, path: string, problem: unknown) => void) {
+export function createPuller(endpoint: string | undefined, site: string, store: KeyValueStore, fail: (code: string, path: string, problem: unknown) => void) {
   const cache: Record<string, Pulled | undefined> = {};
   const refreshing: Record<string, Promise<Json | undefined> | undefined> = {};
 
-  const refresh = async (name: string) => {
+  const refresh = async (name: string, url: string) => {
     const cached = cache[name];
     // Our own cache keeps the ETag, so the browser's HTTP cache stays out of the way.
-    const response = await fetch(`${endpoint}/v1/${name}?site=${encodeURIComponent(site)}`, {
+    const response = await fetch(url, {
       headers: cached?.etag ? { 'If-None-Match': cached.etag } : {},
       cache: 'no-store',
     });
-    if (response.status !== 304 && !response.ok) throw new Error(`${response.status} from /v1/${name}`);
+    if (response.status !== 304 && !response.ok) throw new Error(`${response.status} from ${url}`);
     const fresh: Pulled =
       response.status === 304 && cached
         ? { ...cached, at: Date.now() }
@@ -35,12 +35,15 @@ export function createPuller(endpoint: string, site: string, store: KeyValueStor
   };
 
   return {
-    /** The cached body of `name` (read from storage on first use), refreshed in the background when stale. */
-    async pull(name: string, maxAgeMs: number): Promise<Json | undefined> {
+    /**
+     * The cached body of `name` (read from storage on first use), refreshed in the
+     * background when stale, from `url` (default: the endpoint's `/v1/<name>`).
+     */
+    async pull(name: string, maxAgeMs: number, url = endpoint && `${endpoint}/v1/${name}?site=${encodeURIComponent(site)}`): Promise<Json | undefined> {
       cache[name] ??= await store.get<Pulled>(`pull:${name}`);
       const cached = cache[name];
-      if (!cached || Date.now() - cached.at > maxAgeMs) {
-        refreshing[name] ??= refresh(name)
+      if (url && (!cached || Date.now() - cached.at > maxAgeMs)) {
+        refreshing[name] ??= refresh(name, url)
           .catch((error) => void fail('pull-failed', `sync.pull.${name}`, error))
           .finally(() => (refreshing[name] = undefined));
         if (!cached) return refreshing[name];
@@ -49,5 +52,7 @@ export function createPuller(endpoint: string, site: string, store: KeyValueStor
     },
     /** What was last pulled for `name`, synchronously; undefined before the first pull. */
     get: (name: string): Json | undefined => cache[name]?.body,
+    /** When `name` was last fetched or revalidated, in milliseconds since the epoch. */
+    at: (name: string): number | undefined => cache[name]?.at,
   };
 }

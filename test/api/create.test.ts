@@ -19,7 +19,7 @@ describe('createAttune', () => {
     expect(events.map((e) => e.event)).toEqual(['Product Viewed', 'Signed Up']);
     expect(events[1]).toMatchObject({ type: 'track', properties: { plan: 'pro' }, anonymousId: attune.profile().anonymousId });
     expect(events[1].context.page.url).toBe(location.href);
-    const [state] = (await readStore(site, 'state')) as { counters: Record<string, number> }[];
+    const state = ((await readStore(site, 'state')) as { counters?: Record<string, number> }[]).find((value) => value.counters)!;
     expect(state.counters).toEqual({ 'Product Viewed': 1, 'Signed Up': 1 });
     expect(errors).toEqual([]);
   });

@@ -53,7 +53,6 @@ const broken: [string, (c: Any) => unknown, [string, ConfigProblem['severity']][
   ['variants missing', (c) => delete hero(c).variants, [['$.placements[0].variants', 'error']]],
   ['variant id missing', (c) => delete hero(c).variants[0].id, [['$.placements[0].variants[0].id', 'error']]],
   ['both selector and slot', (c) => (hero(c).selector = '#hero'), [['$.placements[0]', 'error']]],
-  ['neither selector nor slot', (c) => delete banner(c).selector, [['$.placements[1]', 'error']]],
   ['bad CSS selector', (c) => (banner(c).selector = '##banner'), [['$.placements[1].selector', 'error']]],
   ['bad CSS selector in an op', (c) => (op(c).selector = 'h2 >'), [['$.placements[1].variants[0].content.ops[0].selector', 'error']]],
   ['unknown strategy', (c) => (hero(c).strategy = 'random'), [['$.placements[0].strategy', 'error']]],
@@ -173,6 +172,13 @@ describe('validateConfig: what runs', () => {
     expect(out.placements[0].default).toBe('b');
     expect(out.placements[0].holdout).toBe(0);
     expect(out.placements[1].broken).toBeUndefined();
+  });
+
+  it('accepts a placement with neither selector nor slot, for pages that render it after decide()', () => {
+    const { config, problems } = validateConfig({ placements: [{ id: 'code', variants: [{ id: 'a' }] }] });
+    expect(problems).toEqual([]);
+    expect(config.placements[0]).toMatchObject({ id: 'code', default: 'a' });
+    expect(config.placements[0].broken).toBe(undefined);
   });
 
   it('falls back to the first variant when default is unknown', () => {

@@ -1,0 +1,169 @@
+import type { AttuneEvent } from '../core/types';
+import { readContext } from '../collect/context';
+import { attributeGoal } from '../decide/attribution';
+import { visitorAttributes, type VisitorAttributes } from '../decide/attributes';
+import { validateConfig } from '../decide/config';
+import type { BanditStats, ConfigProblem, ValidConfig, ValidPlacement } from '../decide/config-types';
+import { decidePlacement, type Decision } from '../decide/engine';
+import { addCounts, toBanditStats } from '../decide/stats';
+import { profileView, type ProfileOptions } from '../profile/profile';
+import type { Recorder } from './recorder';
+
+/** What {@link createDecisions} needs from the instance. */
+export interface DecisionsOptions {
+  recorder: Recorder;
+  profile: ProfileOptions;
+  /** Records an event of Attune's own (`Variant Viewed`, `Variant Converted`, `Segment Entered`…). */
+  track: (event: string, properties: object) => void;
+  fail: (code: string, path: string, problem: unknown) => void;
+}
+
+/**
+ * The decision engine wired to the visitor: builds the attributes from the profile
+ * and the page, keeps the config and the statistics, stores sticky assignments,
+ * records impressions and attributes goals. Each placement is decided once per
+ * view (a bandit's draw must not change while the page shows it); `newView()`
+ * starts the next one.
+ */
+export function createDecisions({ recorder, profile: profileOptions, track, fail }: DecisionsOptions) {
+  let config: ValidConfig = validateConfig({ placements: [] }).config;
+  let byId: Record<string, ValidPlacement> = {};
+  let given: BanditStats | undefined;
+  let pulledBody: unknown;
+  let pulled: BanditStats | undefined;
+  let decided = new Map<string, Decision>();
+  let viewed = new Set<string>();
+  let attributes: VisitorAttributes | undefined;
+  let attributesKey = '';
+  const reported = new Set<string>();
+
+  const report = (code: string) => (message: string, path: string) => {
+    if (reported.has(path + message)) return;
+    reported.add(path + message);
+    fail(code, path, message);
+  };
+  const unknownOperator = report('unknown-operator');
+
+  // The backend's counts: given with setStats(), else pulled, else the config's own.
+  const stats = () => {
+    if (given) return given;
+    const body = recorder.pulled('stats');
+    if (body !== undefined && body !== pulledBody) {
+      pulledBody = body;
+      pulled = toBanditStats(body);
+      // Counts made here before this pull are, or soon will be, in it.
+      const memory = recorder.memory();
+      const at = recorder.pulledAt('stats') ?? 0;
+      if (at > memory.localSince) {
+        memory.local = {};
+        memory.localSince = at;
+      }
+    }
+    return pulled || config.stats;
+  };
+
+  // Rebuilt only when the profile learned something, the page changed, or the config did.
+  const currentAttributes = () => {
+    const state = recorder.state();
+    const key = state.events + ' ' + location.href;
+    if (!attributes || key !== attributesKey) {
+      attributes = visitorAttributes(profileView(state, Date.now(), profileOptions), readContext(), config.segments, unknownOperator);
+      attributesKey = key;
+      const memory = recorder.memory();
+      const before = memory.segments;
+      const now = attributes.segments;
+      if (before.join() !== now.join()) {
+        memory.segments = now.slice();
+        recorder.saveSoon();
+        for (const id of now) if (!before.includes(id)) track('Segment Entered', { segment: id });
+        for (const id of before) if (!now.includes(id)) track('Segment Exited', { segment: id });
+      }
+    }
+    return attributes;
+  };
+
+  const decide = (id: string): Decision => {
+    const known = decided.get(id);
+    if (known) return known;
+    const placement = byId[id];
+    if (!placement) {
+      report('unknown-placement')(`No placement "${id}" in the config`, 'decide');
+      return { variant: null, reason: 'error', segment: null, store: false, explain: { error: { message: 'unknown placement', path: 'decide' } } };
+    }
+    const memory = recorder.memory();
+    const state = recorder.state();
+    const decision = decidePlacement(placement, {
+      attributes: currentAttributes(),
+      unitId: state.userId || state.anonymousId,
+      segments: attributes!.segments,
+      stats: stats(),
+      localStats: memory.local,
+      sticky: memory.assignments[id],
+      onUnknown: unknownOperator,
+    });
+    if (decision.store && decision.variant != null) {
+      memory.assignments[id] = { variant: decision.variant, version: placement.version };
+      recorder.saveSoon();
+    }
+    decided.set(id, decision);
+    return decision;
+  };
+
+  return {
+    decide,
+
+    /** Records "Variant Viewed" for the placement's decision in this view, once. */
+    viewed(id: string) {
+      if (viewed.has(id) || !byId[id]) return;
+      const d = decide(id);
+      if (d.variant == null) return;
+      viewed.add(id);
+      const memory = recorder.memory();
+      memory.exposures[id] = { variant: d.variant, reason: d.reason, segment: d.segment, at: Date.now() };
+      addCounts(memory.local, id, d.segment, d.variant, { impressions: 1 });
+      recorder.saveSoon();
+      track('Variant Viewed', { placement: id, variant: d.variant, reason: d.reason, segment: d.segment });
+    },
+
+    /** Credits a recorded `track` event to the variants whose goal it is. */
+    observe(event: AttuneEvent) {
+      if (event.type !== 'track' || !config.placements.length) return;
+      const memory = recorder.memory();
+      const conversions = attributeGoal(memory.exposures, config.placements, event.event!, Date.parse(event.timestamp));
+      for (const c of conversions) {
+        addCounts(memory.local, c.placement, c.segment, c.variant, { conversions: 1 });
+        track('Variant Converted', c);
+      }
+      if (conversions.length) recorder.saveSoon();
+    },
+
+    /** A new page view: every placement is decided afresh (sticky ones keep their variant). */
+    newView() {
+      decided = new Map();
+      viewed = new Set();
+    },
+
+    /** Validates and uses `raw`; returns every problem, each also reported once. */
+    setConfig(raw: unknown): ConfigProblem[] {
+      const { config: valid, problems } = validateConfig(raw);
+      for (const p of problems) report(p.severity == 'error' ? 'config-invalid' : 'config-warning')(p.message, 'config' + p.path.slice(1));
+      config = valid;
+      byId = Object.create(null);
+      for (const p of valid.placements) byId[p.id] = p;
+      attributes = undefined;
+      decided = new Map();
+      return problems;
+    },
+
+    /** Uses these statistics (either shape) instead of pulled ones; `null` goes back to pulling. */
+    setStats(next: unknown) {
+      given = next == null ? undefined : toBanditStats(next);
+      decided = new Map();
+    },
+
+    placements: () => config.placements,
+  };
+}
+
+/** The decisions created by {@link createDecisions}. */
+export type Decisions = ReturnType<typeof createDecisions>;

@@ -1,0 +1,154 @@
+// decide() on an instance: config in, sticky assignments kept in IndexedDB across
+// instances, statistics from setStats, impressions and attributed conversions as
+// events, and problems reported with their JSON paths while the rest keeps working.
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeAttune, uniqueSite } from '../helpers';
+import type { Attune, AttuneEvent } from '../../src/index';
+
+const BANDIT = {
+  placements: [
+    {
+      id: 'hero',
+      strategy: 'bandit',
+      goal: 'Order Completed',
+      variants: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+    },
+  ],
+};
+
+const tracked = async (attune: Attune, name: string) =>
+  ((await attune.export())!.events as AttuneEvent[]).filter((e) => e.event === name).map((e) => e.properties);
+
+afterEach(() => history.replaceState(null, '', '/'));
+
+describe('decide()', () => {
+  it('follows rules on the page context and explains which one matched', () => {
+    history.replaceState(null, '', '/?utm_campaign=eco');
+    const { attune, errors } = makeAttune({
+      config: {
+        placements: [
+          {
+            id: 'hero',
+            variants: [
+              { id: 'eco', when: { 'context.campaign.name': 'eco' } },
+              { id: 'plain' },
+            ],
+          },
+        ],
+      },
+    });
+    expect(attune.decide('hero')).toEqual({ variant: 'eco', reason: 'rule', segment: null, explain: { rule: { variant: 'eco', index: 0, when: { 'context.campaign.name': 'eco' } } } });
+    expect(errors).toEqual([]);
+  });
+
+  it('reads config given as JSON text, and reports text that is not JSON', () => {
+    const { attune } = makeAttune({ config: JSON.stringify({ placements: [{ id: 'p', variants: [{ id: 'only' }] }] }) });
+    expect(attune.decide('p').variant).toBe('only');
+    const { attune: other, errors } = makeAttune({ config: '{ "placements": [' });
+    expect(other.decide('p')).toMatchObject({ variant: null, reason: 'error' });
+    expect(errors.map((e) => [e.code, e.path])).toEqual([
+      ['config-invalid', 'config'],
+      ['unknown-placement', 'decide'],
+    ]);
+  });
+
+  it('keeps a bandit choice sticky across instances through IndexedDB', async () => {
+    const site = uniqueSite();
+    const first = makeAttune({ site, config: BANDIT }).attune;
+    const chosen = first.decide('hero');
+    expect(chosen.reason).toBe('bandit');
+    // Decided once per view: asking again does not draw again.
+    expect(first.decide('hero')).toEqual(chosen);
+    await first.flush();
+    expect((await first.export())!.decisions.assignments).toEqual({ hero: { variant: chosen.variant, version: 0 } });
+    first.destroy();
+
+    const second = makeAttune({ site, config: BANDIT }).attune;
+    await second.ready;
+    expect(second.decide('hero')).toMatchObject({ variant: chosen.variant, reason: 'sticky', explain: { sticky: { variant: chosen.variant, version: 0 } } });
+
+    // A new version re-randomises: the stored assignment no longer counts.
+    const bumped = makeAttune({ site, config: { placements: [{ ...BANDIT.placements[0], version: 1 }] } }).attune;
+    await bumped.ready;
+    expect(bumped.decide('hero').reason).toBe('bandit');
+  });
+
+  it('lets the bandit read statistics given with setStats, in the collector shape', () => {
+    const { attune } = makeAttune({ config: { placements: [{ ...BANDIT.placements[0], sticky: false }] } });
+    attune.setStats({
+      variants: [
+        { placement: 'hero', variant: 'a', segment: null, impressions: 10000, conversions: 100 },
+        { placement: 'hero', variant: 'b', segment: null, impressions: 10000, conversions: 900 },
+        { placement: 'hero', variant: 'c', segment: null, impressions: 10000, conversions: 100 },
+      ],
+    });
+    const decision = attune.decide('hero');
+    expect(decision.explain.bandit!.arms).toEqual([
+      { id: 'a', impressions: 10000, conversions: 100 },
+      { id: 'b', impressions: 10000, conversions: 900 },
+      { id: 'c', impressions: 10000, conversions: 100 },
+    ]);
+    // With 9 % against 1 %, only the 1 % exploration floor (3 % over three arms) can pick another.
+    if (!decision.explain.bandit!.explored) expect(decision.variant).toBe('b');
+  });
+
+  it('records an impression once per view, and credits a later goal once', async () => {
+    const { attune } = makeAttune({ config: BANDIT });
+    await attune.ready;
+    const { variant } = attune.decide('hero');
+    attune.viewed('hero');
+    attune.viewed('hero');
+    attune.orderCompleted({ order_id: 'o1', total: 10 });
+    attune.orderCompleted({ order_id: 'o2', total: 10 });
+    await attune.flush();
+    expect(await tracked(attune, 'Variant Viewed')).toEqual([{ placement: 'hero', variant, reason: 'bandit', segment: null }]);
+    expect(await tracked(attune, 'Variant Converted')).toEqual([{ placement: 'hero', variant, reason: 'bandit', segment: null, goal: 'Order Completed' }]);
+    // This device's own observations count until the backend's statistics include them.
+    expect((await attune.export())!.decisions.local).toEqual({ hero: { '*': { [variant!]: { impressions: 1, conversions: 1 } } } });
+  });
+
+  it('runs the valid placements of a config with errors, reporting each problem with its path', () => {
+    const { attune, errors } = makeAttune({
+      config: {
+        placements: [
+          { id: 'ok', variants: [{ id: 'x' }] },
+          { id: 'bad', strategy: 'weighted', variants: [{ id: 'a', weight: 0.7 }, { id: 'b', weight: 0.7 }] },
+          { id: 'ops', slot: 's', variants: [{ id: 'v', content: { ops: [{ attr: { href: 'javascript:alert(1)' } }] } }] },
+        ],
+      },
+    });
+    expect(attune.decide('ok')).toMatchObject({ variant: 'x', reason: 'rule' });
+    expect(attune.decide('bad')).toMatchObject({ variant: 'a', reason: 'error', explain: { error: { path: '$.placements[1].variants' } } });
+    expect(errors.map((e) => e.path)).toEqual(['config.placements[1].variants', 'config.placements[2].variants[0].content.ops[0].attr.href']);
+    expect(errors.every((e) => e.code === 'config-invalid')).toBe(true);
+  });
+
+  it('records Segment Entered and Exited when a decision sees membership change', async () => {
+    const { attune } = makeAttune({
+      config: {
+        segments: { 'empty-cart': { when: { 'cart.count': 0 } }, buyers: { when: { 'orders.count': { $gte: 1 } } } },
+        placements: ['p1', 'p2'].map((id) => ({ id, segments: ['buyers'], strategy: 'bandit', goal: 'x', variants: [{ id: 'a' }] })),
+      },
+    });
+    await attune.ready;
+    expect(attune.decide('p1').segment).toBe(null);
+    attune.productAdded({ product_id: 'p', price: 5 });
+    attune.orderCompleted({ order_id: 'o1', total: 5 });
+    attune.productAdded({ product_id: 'q', price: 5 });
+    // A placement not decided yet in this view sees the visitor as they are now.
+    expect(attune.decide('p2').segment).toBe('buyers');
+    await attune.flush();
+    expect(await tracked(attune, 'Segment Entered')).toEqual([{ segment: 'empty-cart' }, { segment: 'buyers' }]);
+    expect(await tracked(attune, 'Segment Exited')).toEqual([{ segment: 'empty-cart' }]);
+  });
+
+  it('never throws for bad arguments, and reports them', () => {
+    const { attune, errors } = makeAttune({ config: BANDIT });
+    expect(attune.decide(42 as never)).toMatchObject({ variant: null, reason: 'error' });
+    expect(attune.decide('nope')).toMatchObject({ variant: null, reason: 'error' });
+    attune.viewed('nope');
+    attune.setStats('junk');
+    expect(attune.decide('hero').variant).toMatch(/^[abc]$/);
+    expect(errors.map((e) => e.code)).toEqual(['invalid-argument', 'unknown-placement']);
+  });
+});
