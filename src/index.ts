@@ -13,7 +13,14 @@ export function createAttune(options?: AttuneOptions): Attune {
   return createInstance(options, { webVitals: () => import('web-vitals') });
 }
 
-export type { Attune, AttuneEvents, Product, Order } from './api/create';
+export { evalCondition, KNOWN_OPERATORS, type Condition, type UnknownOperatorHandler } from './decide/condition';
+export { hashBucket, chooseByWeights } from './decide/hash';
+export { thompsonChoose, banditWeights, mulberry32, type ArmStats, type Random, type ThompsonChoice, type BanditWeightOptions } from './decide/bandit';
+export { validateConfig } from './decide/config';
+export { decidePlacement } from './decide/engine';
+export type * from './decide/config-types';
+export type { Decision, DecisionExplain, DecisionInput, DecisionReason, BanditExplain, StickyAssignment, WeightRange } from './decide/engine';
+export type { Attune, AttuneEvents, Product, Order, PlacementDecision } from './api/create';
 export type { AttuneOptions, CaptureOptions } from './api/options';
 export type { AttuneExport, ConsentState } from './api/recorder';
 export type { AttuneError } from './core/errors';

@@ -52,6 +52,7 @@ export function mountSlots(host: SlotHost) {
   const hidden = new Map<Element, [string, ReturnType<typeof setTimeout>]>();
   const seen = typeof IntersectionObserver == 'function' ? new IntersectionObserver(onVisible) : undefined;
   const watched = new Map<Element, string>();
+  const badSelectors = new Set<string>();
 
   function onVisible(entries: IntersectionObserverEntry[]) {
     for (const entry of entries) {
@@ -68,7 +69,9 @@ export function mountSlots(host: SlotHost) {
     try {
       return doc.querySelector(p.slot != null ? `[data-attune-slot="${CSS.escape(p.slot)}"]` : p.selector!);
     } catch (error) {
-      host.fail('placement-not-found', `placements.${p.id}`, error);
+      // Once: the page is scanned again on every change of the DOM.
+      if (!badSelectors.has(p.id)) host.fail('placement-not-found', `placements.${p.id}`, error);
+      badSelectors.add(p.id);
       return null;
     }
   };
