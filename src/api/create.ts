@@ -54,6 +54,9 @@ export interface PlacementDecision {
 /** How long a config fetched from `configUrl` is used before it is refreshed in the background. */
 export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 
+/** How long `ready` waits for a first fetch of the config from `configUrl`, when nothing is cached. */
+export const CONFIG_WAIT_MS = 2000;
+
 /** What `on()` can listen to. */
 export interface AttuneEvents {
   /** Every event, once it is recorded. */
@@ -65,7 +68,10 @@ export interface AttuneEvents {
 
 /** An Attune instance. No method throws into the page. */
 export interface Attune {
-  /** Resolves once stored data is loaded (at once when nothing may be stored yet). Never rejects. */
+  /**
+   * Resolves once stored data is loaded (at once when nothing may be stored yet), and
+   * the config from `configUrl` with it (a first fetch is waited for 2 s at most). Never rejects.
+   */
   ready: Promise<void>;
   /** Records a `track` event. */
   track(event: string, properties?: object): void;
@@ -226,7 +232,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
       stops.splice(0).forEach((stop) => stop());
     },
   };
-  const instance = { ready: recorder.ready() } as Attune & Record<string, unknown>;
+  const instance = {} as Attune & Record<string, unknown>;
   for (const name in api) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
 
   if (options.config != null) instance.setConfig(options.config);
@@ -242,10 +248,14 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
           .catch((error) => fail('internal', 'configUrl', error))
       : undefined;
   let configPending = !!configRead;
-  const ready = Promise.all([recorder.ready(), configRead]).then(() => {
+  // A first fetch of the config is waited for, but never for long: a hanging server must not hold `ready`.
+  const ready = (instance.ready = Promise.all([
+    recorder.ready(),
+    configRead && Promise.race([configRead, new Promise((resolve) => setTimeout(resolve, CONFIG_WAIT_MS))]),
+  ]).then(() => {
     configPending = false;
     slotPlacements = decisions.placements();
-  });
+  }));
   const slots = guard('slots', () =>
     typeof document == 'object' && options.slots !== false
       ? mountSlots({
