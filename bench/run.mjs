@@ -16,6 +16,7 @@ const BENCHES = [
   { name: 'size', file: 'size.mjs' },
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },
+  { name: 'decide vs GrowthBook', file: 'decide.mjs' },
 ];
 /** Written separately; run last when it exists. */
 const COLLECTOR = { name: 'collector', file: 'collector.mjs' };
