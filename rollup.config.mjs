@@ -9,6 +9,9 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir
 const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
 
+/** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
+const SHARED = /decide[\\/](condition|url)(\.ts)?$/;
+
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({
   input,
@@ -22,11 +25,20 @@ export default [
     input: 'src/index.ts',
     external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
     plugins: [ts()],
-    output: { file: 'dist/index.mjs', format: 'es', sourcemap: true },
+    // A folder, so the quiz widget (a dynamic import) is its own chunk that apps load only where used.
+    output: { dir: 'dist', entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'es', sourcemap: true },
   },
   { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
   scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
+  // The quiz add-on takes the condition language and the URL check from the tag (window.AttuneShared)
+  // rather than carrying a second copy.
+  {
+    input: 'src/addons/quiz.ts',
+    external: (id) => SHARED.test(id),
+    plugins: [resolve({ browser: true }), ts(), minify()],
+    output: { file: 'dist/attune.quiz.min.js', format: 'iife', globals: () => 'AttuneShared', sourcemap: false },
+  },
   // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
   {
     input: 'server/index.ts',

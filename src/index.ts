@@ -10,7 +10,7 @@ import type { AttuneOptions } from './api/options';
  * attune.productViewed({ product_id: 'p1', category: 'shoes', price: 59 });
  */
 export function createAttune(options?: AttuneOptions): Attune {
-  return createInstance(options, { webVitals: () => import('web-vitals') });
+  return createInstance(options, { webVitals: () => import('web-vitals'), quiz: () => import('./widgets/quiz/index') });
 }
 
 export { evalCondition, KNOWN_OPERATORS, type Condition, type UnknownOperatorHandler } from './decide/condition';
@@ -21,6 +21,10 @@ export { decidePlacement } from './decide/engine';
 export type * from './decide/config-types';
 export type { Decision, DecisionExplain, DecisionInput, DecisionReason, BanditExplain, StickyAssignment, WeightRange } from './decide/engine';
 export type { Attune, AttuneEvents, Product, Order, PlacementDecision } from './api/create';
+export { validateQuiz } from './widgets/quiz/validate';
+export { createQuizRunner } from './widgets/quiz/runner';
+export { renderQuiz } from './widgets/quiz/render';
+export type * from './widgets/quiz/types';
 export type { AttuneOptions, CaptureOptions } from './api/options';
 export type { AttuneExport, ConsentState } from './api/recorder';
 export type { AttuneError } from './core/errors';

@@ -1,9 +1,11 @@
-import { createInstance, type Attune } from './api/create';
+import { createInstance, type Attune, type QuizModule } from './api/create';
 import type { AttuneOptions, CaptureOptions } from './api/options';
 import type { WebVitalsModule } from './collect/web-vitals';
+import { evalCondition, KNOWN_OPERATORS, seg } from './decide/condition';
+import { safeUrl } from './decide/url';
 
 type Queued = [string, ...unknown[]];
-type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule };
+type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule };
 
 const w = window as AttuneWindow;
 const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -23,6 +25,8 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
   });
 
 if (!w.Attune) {
+  // What add-ons take from the tag instead of carrying their own copy (see rollup.config.mjs).
+  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, safeUrl };
   const options: AttuneOptions = {
     site: data.site,
     endpoint: data.endpoint,
@@ -39,7 +43,10 @@ if (!w.Attune) {
     options.capture = off.includes('all') ? false : {};
     off.forEach((kind) => options.capture && kind !== 'all' && (options.capture[kind] = false));
   }
-  const attune = createInstance(options, { webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals') });
+  const attune = createInstance(options, {
+    webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals'),
+    quiz: () => loadAddon<QuizModule>('quiz', 'AttuneQuiz'),
+  });
   // Replays calls queued before the script loaded, in order, then takes new ones directly.
   const run = (call: Queued) => {
     const method = Array.isArray(call) ? (attune as unknown as Record<string, unknown>)[call[0]] : undefined;

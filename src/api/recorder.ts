@@ -212,6 +212,12 @@ export function createRecorder(options: RecorderOptions) {
     pulled: (name: string) => puller.get(name),
     /** When `name` was last fetched (milliseconds since the epoch), if ever. */
     pulledAt: (name: string) => puller.at(name),
+    /** Keeps a small record (a quiz's progress) in the state store, if anything may be stored. */
+    keep(key: string, value: unknown) {
+      if (live) stateStore.setMany([[key, value]]).catch(failed('storage'));
+    },
+    /** A record kept with `keep()`, once stored data is loaded; undefined while nothing may be stored. */
+    kept: <T>(key: string): Promise<T | undefined> => (activation ?? Promise.resolve()).then(() => (live ? stateStore.get<T>(key) : undefined)),
     /** Once live: the cached `name`, fetched from `url` when missing, refreshed in the background when stale. */
     pull: (name: string, url: string, maxAgeMs: number) => (activation ?? Promise.resolve()).then(() => (live ? puller.pull(name, maxAgeMs, url) : undefined)),
   };

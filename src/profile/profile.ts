@@ -64,8 +64,18 @@ export interface ProfileState {
   /** Product ids, newest first: at most 20 viewed, 100 purchased. */
   recentlyViewed: string[];
   purchased: string[];
-  /** Traits from `identify()`. */
+  /** Traits from `identify()`, and the traits of quiz outcomes. */
   traits: JsonObject;
+  /** Finished quizzes by quiz id: the latest outcome, its tags and scores, and when. */
+  quizzes?: Record<string, QuizOutcomeState>;
+}
+
+/** What the profile keeps of a finished quiz ("Quiz Completed"). */
+export interface QuizOutcomeState {
+  outcome: string;
+  tags: string[];
+  scores: Record<string, number>;
+  at: number;
 }
 
 /**
@@ -153,6 +163,7 @@ export function applyEvent(state: ProfileState, event: AttuneEvent, options = DE
 
   const name = event.event!;
   const properties = event.properties ?? {};
+  if (name === 'Quiz Completed') learnQuiz(state, properties, now);
   const weight = AFFINITY_WEIGHT[name];
   const cart = state.cart;
   state.counters[name] = (state.counters[name] ?? 0) + 1;
@@ -195,6 +206,21 @@ export function applyEvent(state: ProfileState, event: AttuneEvent, options = DE
     o.lastAt = now;
     state.cart = { items: [], updatedAt: now };
   }
+}
+
+const isObject = (value: Json | undefined): value is JsonObject => !!value && typeof value === 'object' && !Array.isArray(value);
+
+// A quiz's outcome becomes part of the profile, so placements can target it (`quizzes.<id>.outcome`,
+// or the outcome's own traits such as `traits.quizOutcome`).
+function learnQuiz(state: ProfileState, p: JsonObject, now: number) {
+  const quiz = str(p.quiz_id);
+  const outcome = str(p.outcome);
+  if (!quiz || !outcome) return;
+  const scores: Record<string, number> = {};
+  if (isObject(p.scores)) for (const k in p.scores) if (num(p.scores[k]) !== undefined) scores[k] = num(p.scores[k])!;
+  const tags = Array.isArray(p.tags) ? p.tags.filter((t): t is string => typeof t === 'string') : [];
+  (state.quizzes ||= {})[quiz] = { outcome, tags, scores, at: now };
+  if (isObject(p.traits)) Object.assign(state.traits, p.traits);
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
