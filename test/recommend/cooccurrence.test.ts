@@ -117,4 +117,49 @@ describe('cooccurrence', () => {
     expect(Object.keys(table).length).toBeGreaterThan(1900);
     expect(table.p1.viewed.length).toBeLessThanOrEqual(10);
   });
+
+  it('scores by cosine with shrinkage: shared baskets over √(nᵢ·nⱼ) + shrink', () => {
+    // a is in 3 orders, b in 2, c in 1; a–b share 2, a–c share 1.
+    const orders = [buy('v', 'o1', 'a'), buy('v', 'o1', 'b'), buy('v', 'o2', 'a'), buy('v', 'o2', 'b'), buy('v', 'o3', 'a'), buy('v', 'o3', 'c')];
+    expect(cooccurrence(orders, { score: 'cosine', shrink: 0 }).a.bought).toEqual([['b', 0.8165], ['c', 0.5774]]); // 2/√6, 1/√3
+    expect(cooccurrence(orders, { score: 'cosine', shrink: 1 }).a.bought).toEqual([['b', 0.5798], ['c', 0.366]]); // 2/(√6+1), 1/(√3+1)
+  });
+
+  it('scores by lift, shrunk by the number of shared baskets', () => {
+    const orders = [buy('v', 'o1', 'a'), buy('v', 'o1', 'b'), buy('v', 'o2', 'a'), buy('v', 'o2', 'b'), buy('v', 'o3', 'a'), buy('v', 'o3', 'c')];
+    // Lift a–b = 2·3/(3·2) = 1 and a–c = 1·3/(3·1) = 1; shrink 1 keeps 2/3 and 1/2 of them.
+    expect(cooccurrence(orders, { score: 'lift', shrink: 0 }).a.bought).toEqual([['b', 1], ['c', 1]]);
+    expect(cooccurrence(orders, { score: 'lift', shrink: 1 }).a.bought).toEqual([['b', 0.6667], ['c', 0.5]]);
+  });
+
+  it('weighs a pair d positions apart by proximity^(d−1), in time order within a session', () => {
+    const session = [view('v', 'c', 2), view('v', 'a', 0), view('v', 'b', 1)];
+    expect(cooccurrence(session, { proximity: 0.5 })).toEqual({
+      a: { viewed: [['b', 1], ['c', 0.5]], bought: [] },
+      b: { viewed: [['a', 1], ['c', 1]], bought: [] },
+      c: { viewed: [['b', 1], ['a', 0.5]], bought: [] },
+    });
+    // Summed over baskets: a–c adjacent in one session, two apart in another.
+    const two = [...session, view('w', 'a', 0), view('w', 'c', 1)];
+    expect(cooccurrence(two, { proximity: 0.5 }).a.viewed).toEqual([['c', 1.5], ['b', 1]]);
+  });
+
+  it('keeps the lines of an order in their listed order for proximity', () => {
+    const order = [buy('v', 'o', 'x'), buy('v', 'o', 'y'), buy('v', 'o', 'z')];
+    expect(cooccurrence(order, { proximity: 0.1 }).x.bought).toEqual([['y', 1], ['z', 0.1]]);
+  });
+
+  it('keeps plain counts exact integers and rounds other scores to four significant digits', () => {
+    const many = Array.from({ length: 12_345 }, (_, i) => [buy('v', `o${i}`, 'a'), buy('v', `o${i}`, 'b')]).flat();
+    expect(cooccurrence(many).a.bought).toEqual([['b', 12_345]]);
+    expect(cooccurrence(many, { proximity: 0.5 }).a.bought).toEqual([['b', 12_345]]);
+    expect(cooccurrence(many, { score: 'cosine', shrink: 0.5 }).a.bought).toEqual([['b', 1]]); // 12345 / 12345.5 = 0.99996
+  });
+
+  it('treats product ids like "__proto__" and "constructor" as plain keys', () => {
+    const table = cooccurrence([buy('v', 'o', '__proto__'), buy('v', 'o', 'constructor')]);
+    expect(Object.keys(table)).toEqual(['__proto__', 'constructor']);
+    expect(table['__proto__'].bought).toEqual([['constructor', 1]]);
+    expect(JSON.parse(JSON.stringify(table)).constructor.bought).toEqual([['__proto__', 1]]);
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * What the models know of the visitor, as plain lists: the shape shared by the browser
+ * (built from the profile by {@link visitorOf}) and the offline benchmark (built from a
+ * CSV of interactions), so both rank with the very same code.
+ */
+import { profileView, DEFAULT_PROFILE_OPTIONS, type ProfileOptions, type ProfileState } from '../profile/profile';
+
+/** The visitor's signals. Every list is newest first. */
+export interface Visitor {
+  /** Products viewed. */
+  viewed?: readonly string[];
+  /** Products in the cart. */
+  carted?: readonly string[];
+  /** Products bought. */
+  purchased?: readonly string[];
+  /** Decayed category and tag affinities (the profile's `affinities`). */
+  affinities?: { categories?: Record<string, number>; tags?: Record<string, number> };
+  /** Tags of the quiz outcome(s) the visitor reached, e.g. `['vegan', 'trail']`. */
+  outcomeTags?: readonly string[];
+}
+
+// Finished quizzes as the profile keeps them ("Quiz Completed"); read structurally, so
+// this file does not depend on the quiz's part of the profile type.
+type WithQuizzes = { quizzes?: Record<string, { tags?: unknown; at?: number }> };
+
+// The tags of every finished quiz's outcome, the latest quiz first, each once.
+function quizTags(state: ProfileState): string[] {
+  const quizzes = Object.values((state as WithQuizzes).quizzes ?? {}).sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
+  const tags = quizzes.flatMap((q) => (Array.isArray(q.tags) ? q.tags.filter((t): t is string => typeof t == 'string') : []));
+  return [...new Set(tags)];
+}
+
+/**
+ * The {@link Visitor} of a profile at time `now`: recently viewed, the cart (the
+ * latest added line first), purchases, decayed affinities, and the tags of the quiz
+ * outcomes the profile holds (unless `outcomeTags` is given).
+ *
+ * @example forYou({ catalog, visitor: visitorOf(state, Date.now(), { outcomeTags: ['vegan'] }) })
+ */
+export function visitorOf(
+  state: ProfileState,
+  now: number,
+  { outcomeTags, ...profile }: Partial<ProfileOptions> & { outcomeTags?: readonly string[] } = {},
+): Visitor {
+  const { affinities } = profileView(state, now, { ...DEFAULT_PROFILE_OPTIONS, ...profile });
+  return {
+    viewed: state.recentlyViewed,
+    carted: state.cart.items.map((item) => item.product_id).reverse(),
+    purchased: state.purchased,
+    affinities,
+    outcomeTags: outcomeTags ?? quizTags(state),
+  };
+}
