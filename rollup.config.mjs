@@ -10,13 +10,21 @@ const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
 
 /** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
-const SHARED = /decide[\\/](condition|url)(\.ts)?$/;
+const SHARED = /(decide[\\/](condition|url)|profile[\\/]profile)(\.ts)?$/;
 
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({
   input,
   plugins: [resolve({ browser: true }), ts(), minify()],
   output: { file, format: 'iife', sourcemap: false },
+});
+
+/** A minified IIFE add-on of the script tag, loaded on demand, sharing the tag's modules. */
+const addon = (input, file) => ({
+  input,
+  external: (id) => SHARED.test(id),
+  plugins: [resolve({ browser: true }), ts(), minify()],
+  output: { file, format: 'iife', globals: () => 'AttuneShared', sourcemap: false },
 });
 
 export default [
@@ -31,14 +39,10 @@ export default [
   { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
   scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
-  // The quiz add-on takes the condition language and the URL check from the tag (window.AttuneShared)
-  // rather than carrying a second copy.
-  {
-    input: 'src/addons/quiz.ts',
-    external: (id) => SHARED.test(id),
-    plugins: [resolve({ browser: true }), ts(), minify()],
-    output: { file: 'dist/attune.quiz.min.js', format: 'iife', globals: () => 'AttuneShared', sourcemap: false },
-  },
+  // The add-ons take the condition language, the URL check and the profile view from the tag
+  // (window.AttuneShared) rather than carrying a second copy.
+  addon('src/addons/quiz.ts', 'dist/attune.quiz.min.js'),
+  addon('src/addons/recommend.ts', 'dist/attune.recs.min.js'),
   // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
   {
     input: 'server/index.ts',

@@ -1,8 +1,8 @@
-// The home page: featured products from the catalog, and the visitor's recently
-// viewed products from their Attune profile.
+// The home page: featured products from the catalog. The "For you" row is Attune's
+// own widget (data-attune-recs in index.html).
 (function () {
   'use strict';
-  const { attune, whenAttune, loadCatalog, renderGrid, showLoadError } = window.Shop;
+  const { attune, loadCatalog, renderGrid, showLoadError } = window.Shop;
 
   const form = document.getElementById('newsletter-form');
   form.addEventListener('submit', (event) => {
@@ -22,16 +22,6 @@
         list_id: 'featured',
         products: featured.map((product, index) => ({ product_id: product.product_id, position: index + 1 })),
       });
-
-      whenAttune((Attune) =>
-        Attune.ready.then(() => {
-          const ids = Attune.profile().recentlyViewed.slice(0, 4);
-          const recent = ids.map((id) => catalog.products.find((product) => product.product_id === id)).filter(Boolean);
-          if (!recent.length) return;
-          renderGrid(document.getElementById('recent-list'), recent, 'recently-viewed');
-          document.getElementById('recent').hidden = false;
-        }),
-      );
     })
     .catch(showLoadError(list));
 })();

@@ -2,10 +2,12 @@
 // tells Attune about the view and about additions to the cart.
 (function () {
   'use strict';
-  const { attune, el, loadCatalog, categoryName, formatPrice, toProduct, swatch, renderGrid, showLoadError } = window.Shop;
+  const { attune, el, loadCatalog, categoryName, formatPrice, toProduct, swatch, showLoadError } = window.Shop;
 
   const container = document.getElementById('product');
   const id = new URLSearchParams(location.search).get('id');
+  // The recommendation rows are about this product (set before Attune renders them).
+  document.querySelectorAll('[data-attune-recs="similar"], [data-attune-recs="bought-together"]').forEach((row) => id && row.setAttribute('data-product', id));
 
   const notFound = () => {
     document.title = 'Product not found · Trail & Co.';
@@ -46,11 +48,6 @@
       ]),
     );
 
-    const related = catalog.products.filter((other) => other.category === product.category && other !== product);
-    if (related.length) {
-      renderGrid(document.getElementById('related-list'), related, `related-${product.product_id}`);
-      document.getElementById('related').hidden = false;
-    }
   };
 
   loadCatalog()

@@ -10,7 +10,9 @@ import type { AttuneOptions } from './api/options';
  * attune.productViewed({ product_id: 'p1', category: 'shoes', price: 59 });
  */
 export function createAttune(options?: AttuneOptions): Attune {
-  return createInstance(options, { webVitals: () => import('web-vitals'), quiz: () => import('./widgets/quiz/index') });
+  return createInstance(options, { webVitals: () => import('web-vitals'), quiz: () => import('./widgets/quiz/index'),
+    recommend: () => import('./widgets/recommend/index'),
+  });
 }
 
 export { evalCondition, KNOWN_OPERATORS, type Condition, type UnknownOperatorHandler } from './decide/condition';
@@ -25,6 +27,10 @@ export { validateQuiz } from './widgets/quiz/validate';
 export { createQuizRunner } from './widgets/quiz/runner';
 export { renderQuiz } from './widgets/quiz/render';
 export type * from './widgets/quiz/types';
+export { validateCatalog, type Product as CatalogProduct, type CatalogProblem, type CatalogValidation } from './recommend/catalog';
+export { forYou, popular, trending, similar, boughtTogether, recentlyViewed, visitorOf, visitorOfProfile, cooccurrence, popularity, detectTriggers } from './recommend/index';
+export type { RecommendInput, RecommendOptions, Visitor, CooccurrenceTable, Neighbours, Counts, TriggerEvent, TriggerMemory } from './recommend/index';
+export { renderRecommendations } from './widgets/recommend/render';
 export type { AttuneOptions, CaptureOptions } from './api/options';
 export type { AttuneExport, ConsentState } from './api/recorder';
 export type { AttuneError } from './core/errors';

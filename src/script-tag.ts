@@ -1,11 +1,12 @@
-import { createInstance, type Attune, type QuizModule } from './api/create';
+import { createInstance, type Attune, type QuizModule, type RecommendModule } from './api/create';
 import type { AttuneOptions, CaptureOptions } from './api/options';
 import type { WebVitalsModule } from './collect/web-vitals';
 import { evalCondition, KNOWN_OPERATORS, seg } from './decide/condition';
 import { safeUrl } from './decide/url';
+import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
 
 type Queued = [string, ...unknown[]];
-type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule };
+type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule; AttuneRecs?: RecommendModule };
 
 const w = window as AttuneWindow;
 const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -26,7 +27,7 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
 
 if (!w.Attune) {
   // What add-ons take from the tag instead of carrying their own copy (see rollup.config.mjs).
-  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, safeUrl };
+  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS };
   const options: AttuneOptions = {
     site: data.site,
     endpoint: data.endpoint,
@@ -36,6 +37,7 @@ if (!w.Attune) {
     // The page's own config comes first (it must precede this tag to be seen), then data-config's URL.
     config: document.querySelector('script[type="application/json"][data-attune-config]')?.textContent ?? undefined,
     configUrl: data.config,
+    catalogUrl: data.catalog,
   };
   // data-no-capture="scrollDepth webVitals" switches those kinds off; "all" switches every kind off.
   if (data.noCapture) {
@@ -46,6 +48,7 @@ if (!w.Attune) {
   const attune = createInstance(options, {
     webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals'),
     quiz: () => loadAddon<QuizModule>('quiz', 'AttuneQuiz'),
+    recommend: () => loadAddon<RecommendModule>('recs', 'AttuneRecs'),
   });
   // Replays calls queued before the script loaded, in order, then takes new ones directly.
   const run = (call: Queued) => {

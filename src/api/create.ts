@@ -15,7 +15,9 @@ import { initialConsent } from './consent';
 import { createDecisions } from './decisions';
 import { mountSlots } from '../widgets/multilanding/slots';
 import type { ConfigProblem, VariantContent } from '../decide/config-types';
-import type { QuizProgress as QuizProgressState } from '../widgets/quiz/types';
+import { createWidgets, type QuizModule, type RecommendModule } from './widgets';
+
+export type { QuizModule, RecommendModule };
 import type { DecisionExplain, DecisionReason } from '../decide/engine';
 import type { AttuneOptions, CaptureOptions } from './options';
 
@@ -126,19 +128,22 @@ export interface Attune {
    * are reported with their JSON path and a broken quiz renders nothing. Resolves once shown.
    */
   mountQuiz(element: Element, quiz: string | object): Promise<void>;
+  /**
+   * Sets the product catalog recommendation rows rank from (see docs/recommend.md);
+   * bad items are reported with their JSON path and skipped. Rows on the page render again.
+   */
+  catalog(items: unknown): void;
   /** Listens to `event` or `error`; returns a function that stops listening. */
   on<K extends keyof AttuneEvents>(name: K, listener: (payload: AttuneEvents[K]) => void): () => void;
   /** Stops automatic capture and listening; stored data stays. */
   destroy(): void;
 }
 
-/** The quiz widget's module, loaded on pages that have a quiz. */
-export type QuizModule = typeof import('../widgets/quiz/index');
-
 /** Code loaded on demand, which each entry provides in its own way. */
 export interface Loaders {
   webVitals: () => Promise<WebVitalsModule>;
   quiz: () => Promise<QuizModule>;
+  recommend: () => Promise<RecommendModule>;
 }
 
 const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
@@ -241,43 +246,33 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     addQuiz(quiz) {
       const id = (quiz as { id?: unknown })?.id;
       if (typeof id !== 'string' || !id) return invalid('addQuiz', 'a quiz with an id', id);
-      quizzes[id] = quiz;
+      widgets.addQuiz(quiz as { id: string });
     },
     async mountQuiz(element, quiz) {
       if (!(element instanceof Element)) return invalid('mountQuiz.element', 'an element', String(element));
-      const json = typeof quiz === 'string' ? quizzes[quiz] : quiz;
+      const json = typeof quiz === 'string' ? widgets.quiz(quiz) : quiz;
       if (json === undefined) return invalid('mountQuiz.quiz', 'a registered quiz id or a quiz', quiz);
-      await withQuiz((m) => m.mountQuiz(element, json, quizHost));
+      await widgets.mountQuiz(element, json);
     },
+    catalog: (items) => widgets.setCatalog(items),
     on: emitter.on,
     destroy() {
       engaged?.flush();
       stops.splice(0).forEach((stop) => stop());
     },
   };
-  // Quizzes: registered in code or found on the page; their code is loaded when a page has one.
-  const quizzes: Record<string, unknown> = Object.create(null);
-  let quizModule: Promise<QuizModule> | undefined;
-  const withQuiz = (use: (m: QuizModule) => unknown) =>
-    (quizModule ||= loaders.quiz())
-      .then(use)
-      .catch((error) => fail('load-failed', 'quiz', error));
-  const quizHost = {
-    track: (event: string, properties: object) => instance.track(event, properties),
-    identify: (traits: object) => record({ type: 'identify', traits }),
-    load: (id: string) => recorder.kept<QuizProgressState>(`quiz:${id}`),
-    save: (id: string, progress: QuizProgressState) => recorder.keep(`quiz:${id}`, progress),
-    registered: (id: string) => quizzes[id],
+  const widgets = createWidgets({
+    recorder,
+    loaders,
+    profile: () => api.profile(),
+    profileOptions,
+    track: (event, properties) => instance.track(event, properties),
+    identify: (traits) => record({ type: 'identify', traits }),
     fail,
-  };
-  const mountPageQuizzes = () => document.querySelector('[data-attune-quiz]') && withQuiz((m) => m.mountQuizzes(quizHost));
-  // A variant that shows a quiz: the quiz takes the slot's place (templates and inline JSON stay, inert).
-  const mountWidget = (slot: Element, content: VariantContent) => {
-    if (!('quiz' in content) || !content.quiz) return;
-    slot.replaceChildren(...Array.from(slot.children).filter((child) => /^(template|script)$/.test(child.localName)));
-    slot.setAttribute('data-attune-quiz', content.quiz);
-    mountPageQuizzes();
-  };
+    endpoint: options.endpoint?.replace(/\/+$/, ''),
+    catalog: options.catalog,
+    catalogUrl: options.catalogUrl,
+  });
 
   const instance = {} as Attune & Record<string, unknown>;
   for (const name in api) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
@@ -311,16 +306,16 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
           viewed: instance.viewed,
           ready,
           configPending: () => configPending,
-          mount: mountWidget,
+          mount: widgets.mountInSlot,
           fail,
         })
       : undefined,
   )();
   if (slots) stops.push(slots.stop);
-  // Quizzes in the page's markup: once it is parsed.
+  // Quizzes and recommendation rows in the page's markup: once it is parsed.
   if (typeof document == 'object') {
-    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', guard('quiz', mountPageQuizzes), { once: true });
-    else guard('quiz', mountPageQuizzes)();
+    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', guard('widgets', widgets.scan), { once: true });
+    else guard('widgets', widgets.scan)();
   }
   let views = 0;
   const newView = () => {
@@ -328,7 +323,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     decisions.newView();
     slotPlacements = decisions.placements();
     slots?.rescan();
-    mountPageQuizzes();
+    widgets.scan();
   };
 
   let currentPath = location.pathname;

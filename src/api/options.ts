@@ -56,6 +56,10 @@ export interface AttuneOptions {
    * minutes; a config that arrives during a page view applies to slots from the next view.
    */
   configUrl?: string;
+  /** The product catalog for recommendation rows and trigger signals: `{ products: [...] }` or a list. */
+  catalog?: unknown;
+  /** Where to fetch the catalog from, if not given as `catalog`; cached in IndexedDB, refreshed hourly. */
+  catalogUrl?: string;
   /**
    * Let Attune find the placements' elements (`data-attune-slot`, or a placement's
    * `selector`), show their variants and record impressions. Default true.

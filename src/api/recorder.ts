@@ -218,8 +218,8 @@ export function createRecorder(options: RecorderOptions) {
     },
     /** A record kept with `keep()`, once stored data is loaded; undefined while nothing may be stored. */
     kept: <T>(key: string): Promise<T | undefined> => (activation ?? Promise.resolve()).then(() => (live ? stateStore.get<T>(key) : undefined)),
-    /** Once live: the cached `name`, fetched from `url` when missing, refreshed in the background when stale. */
-    pull: (name: string, url: string, maxAgeMs: number) => (activation ?? Promise.resolve()).then(() => (live ? puller.pull(name, maxAgeMs, url) : undefined)),
+    /** Once live: the cached `name`, fetched from `url` (default: the endpoint's `/v1/<name>`) when missing, refreshed in the background when stale. */
+    pull: (name: string, url: string | undefined, maxAgeMs: number) => (activation ?? Promise.resolve()).then(() => (live ? puller.pull(name, maxAgeMs, url) : undefined)),
   };
 }
 

@@ -3,7 +3,7 @@
  * (built from the profile by {@link visitorOf}) and the offline benchmark (built from a
  * CSV of interactions), so both rank with the very same code.
  */
-import { profileView, DEFAULT_PROFILE_OPTIONS, type ProfileOptions, type ProfileState } from '../profile/profile';
+import { profileView, DEFAULT_PROFILE_OPTIONS, type Profile, type ProfileOptions, type ProfileState } from '../profile/profile';
 
 /** The visitor's signals. Every list is newest first. */
 export interface Visitor {
@@ -24,8 +24,8 @@ export interface Visitor {
 type WithQuizzes = { quizzes?: Record<string, { tags?: unknown; at?: number }> };
 
 // The tags of every finished quiz's outcome, the latest quiz first, each once.
-function quizTags(state: ProfileState): string[] {
-  const quizzes = Object.values((state as WithQuizzes).quizzes ?? {}).sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
+function quizTags(state: WithQuizzes): string[] {
+  const quizzes = Object.values(state.quizzes ?? {}).sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
   const tags = quizzes.flatMap((q) => (Array.isArray(q.tags) ? q.tags.filter((t): t is string => typeof t == 'string') : []));
   return [...new Set(tags)];
 }
@@ -42,12 +42,21 @@ export function visitorOf(
   now: number,
   { outcomeTags, ...profile }: Partial<ProfileOptions> & { outcomeTags?: readonly string[] } = {},
 ): Visitor {
-  const { affinities } = profileView(state, now, { ...DEFAULT_PROFILE_OPTIONS, ...profile });
+  return visitorOfProfile(profileView(state, now, { ...DEFAULT_PROFILE_OPTIONS, ...profile }), outcomeTags);
+}
+
+/**
+ * The {@link Visitor} of a profile as `attune.profile()` returns it, so code that
+ * already has the profile (the recommendation widget) need not carry the profile's code.
+ *
+ * @example forYou({ catalog, visitor: visitorOfProfile(attune.profile()) })
+ */
+export function visitorOfProfile(profile: Profile, outcomeTags?: readonly string[]): Visitor {
   return {
-    viewed: state.recentlyViewed,
-    carted: state.cart.items.map((item) => item.product_id).reverse(),
-    purchased: state.purchased,
-    affinities,
-    outcomeTags: outcomeTags ?? quizTags(state),
+    viewed: profile.recentlyViewed,
+    carted: profile.cart.items.map((item) => item.product_id).reverse(),
+    purchased: profile.purchased,
+    affinities: profile.affinities,
+    outcomeTags: outcomeTags ?? quizTags(profile),
   };
 }

@@ -1,0 +1,100 @@
+import type { VariantContent } from '../decide/config-types';
+import type { ProfileOptions, ProfileState, Profile } from '../profile/profile';
+import type { QuizProgress } from '../widgets/quiz/types';
+import type { TriggerMemory } from '../recommend/triggers';
+import type { Recorder } from './recorder';
+
+/** The quiz widget's module, loaded on pages that have a quiz. */
+export type QuizModule = typeof import('../widgets/quiz/index');
+/** The recommendation widget's module, loaded on pages that have a row or a catalog. */
+export type RecommendModule = typeof import('../widgets/recommend/index');
+
+/** How long pulled co-occurrence, popularity and a fetched catalog are used before a background refresh. */
+export const AGGREGATES_MAX_AGE_MS = 60 * 60_000;
+
+/** What {@link createWidgets} needs from the instance. */
+export interface WidgetsOptions {
+  recorder: Recorder;
+  loaders: { quiz: () => Promise<QuizModule>; recommend: () => Promise<RecommendModule> };
+  profile: () => Profile;
+  profileOptions: ProfileOptions;
+  track: (event: string, properties: object) => void;
+  identify: (traits: object) => void;
+  fail: (code: string, path: string, problem: unknown) => void;
+  /** The backend, for `/v1/cooccurrence` and `/v1/popular`. */
+  endpoint?: string;
+  catalog?: unknown;
+  catalogUrl?: string;
+}
+
+/**
+ * The widgets' side of the instance: loads each widget's code only when the page has
+ * one (a quiz, a recommendation row, a catalog), gives it what it needs from the
+ * profile, storage and the collector, and mounts it on the page and in slots whose
+ * variant shows it. Widgets never change the profile: they record events.
+ */
+export function createWidgets(o: WidgetsOptions) {
+  const { recorder, fail } = o;
+  const quizzes: Record<string, unknown> = Object.create(null);
+  const modules: { quiz?: Promise<QuizModule>; recommend?: Promise<RecommendModule> } = {};
+  let catalog = o.catalog;
+
+  const load = <K extends keyof typeof modules>(name: K, use: (m: NonNullable<Awaited<(typeof modules)[K]>>) => unknown) =>
+    ((modules[name] ||= o.loaders[name]() as never) as Promise<never>).then(use).catch((error) => fail('load-failed', name, error));
+
+  const quizHost = {
+    track: o.track,
+    identify: o.identify,
+    load: (id: string) => recorder.kept<QuizProgress>(`quiz:${id}`),
+    save: (id: string, progress: QuizProgress) => recorder.keep(`quiz:${id}`, progress),
+    registered: (id: string) => quizzes[id],
+    fail,
+  };
+  const recommendHost = {
+    profile: o.profile,
+    state: (): ProfileState => recorder.state(),
+    catalog: () => (catalog !== undefined || !o.catalogUrl ? Promise.resolve(catalog) : recorder.pull('catalog', o.catalogUrl, AGGREGATES_MAX_AGE_MS)),
+    pulled: (name: 'cooccurrence' | 'popular') => (o.endpoint ? recorder.pull(name, undefined, AGGREGATES_MAX_AGE_MS) : Promise.resolve(undefined)),
+    track: o.track,
+    load: () => recorder.kept<TriggerMemory>('triggers'),
+    save: (memory: TriggerMemory) => recorder.keep('triggers', memory),
+    fail,
+  };
+
+  /** Mounts the page's quizzes and renders its recommendation rows, loading their code if the page has any. */
+  const scan = () => {
+    if (document.querySelector('[data-attune-quiz]')) load('quiz', (m) => m.mountQuizzes(quizHost));
+    // A catalog alone is reason enough: the trigger signals read it.
+    if (document.querySelector('[data-attune-recs]') || catalog !== undefined || o.catalogUrl)
+      load('recommend', (m) => recorder.ready().then(() => m.mountRecommendations(recommendHost)));
+  };
+
+  return {
+    scan,
+
+    /** A variant that shows a widget: it takes the slot's place (templates and inline JSON stay, inert). */
+    mountInSlot(slot: Element, content: VariantContent) {
+      const keep = Array.from(slot.children).filter((child) => /^(template|script)$/.test(child.localName));
+      if ('quiz' in content && content.quiz) {
+        slot.replaceChildren(...keep);
+        slot.setAttribute('data-attune-quiz', content.quiz);
+      } else if ('recommend' in content) {
+        slot.replaceChildren(...keep);
+        slot.setAttribute('data-attune-recs', content.recommend.strategy);
+        slot.setAttribute('data-limit', String(content.recommend.limit ?? 4));
+      } else return;
+      scan();
+    },
+
+    addQuiz(quiz: { id: string }) {
+      quizzes[quiz.id] = quiz;
+    },
+    quiz: (id: string) => quizzes[id],
+    mountQuiz: (element: Element, quiz: unknown) => load('quiz', (m) => m.mountQuiz(element, quiz, quizHost)),
+
+    setCatalog(items: unknown) {
+      catalog = items;
+      scan();
+    },
+  };
+}
