@@ -1,58 +1,25 @@
-import { attuneError, createReporter, type AttuneError } from '../core/errors';
+import { attuneError, createReporter } from '../core/errors';
 import { createEmitter } from '../core/emitter';
 import { buildEvent, type EventInput } from '../core/event';
-import type { AttuneEvent, Json, JsonObject } from '../core/types';
+import type { JsonObject } from '../core/types';
 import { readContext } from '../collect/context';
 import { capturePageViews } from '../collect/page-views';
 import { captureClicks } from '../collect/clicks';
 import { captureScrollDepth } from '../collect/scroll-depth';
 import { captureEngagedTime } from '../collect/engaged-time';
-import { captureWebVitals, type WebVitalsModule } from '../collect/web-vitals';
+import { captureWebVitals } from '../collect/web-vitals';
 import { DEFAULT_RETENTION } from '../store/event-log';
-import { DEFAULT_PROFILE_OPTIONS, profileView, type Profile } from '../profile/profile';
-import { createRecorder, type AttuneExport, type ConsentState } from './recorder';
+import { DEFAULT_PROFILE_OPTIONS, profileView } from '../profile/profile';
+import { createRecorder } from './recorder';
 import { initialConsent } from './consent';
 import { createDecisions } from './decisions';
 import { mountSlots } from '../widgets/multilanding/slots';
-import type { ConfigProblem, VariantContent } from '../decide/config-types';
-import { createWidgets, type QuizModule, type RecommendModule } from './widgets';
-
-export type { QuizModule, RecommendModule };
-import type { DecisionExplain, DecisionReason } from '../decide/engine';
+import { createWidgets } from './widgets';
 import type { AttuneOptions, CaptureOptions } from './options';
+import type { Attune, AttuneEvents, Loaders, PlacementDecision } from './attune';
 
-/** A product, with the property names of Segment's e-commerce spec plus `tags`. */
-export interface Product {
-  product_id?: string;
-  sku?: string;
-  name?: string;
-  category?: string;
-  tags?: string[];
-  price?: number;
-  quantity?: number;
-  [property: string]: unknown;
-}
-
-/** An order, as Segment's "Order Completed" spec names its properties. */
-export interface Order {
-  order_id?: string;
-  total?: number;
-  revenue?: number;
-  currency?: string;
-  products?: Product[];
-  [property: string]: unknown;
-}
-
-/** Which variant of a placement the visitor sees, and why. */
-export interface PlacementDecision {
-  /** The variant id; null when the placement is unknown or has no variants (the page's markup stays). */
-  variant: string | null;
-  reason: DecisionReason;
-  /** The visitor's segment as far as this placement's statistics go, or null. */
-  segment: string | null;
-  /** Which condition, bucket or posterior decided. */
-  explain: DecisionExplain;
-}
+export type * from './attune';
+export type { QuizModule, RecommendModule } from './widgets';
 
 /** How long a config fetched from `configUrl` is used before it is refreshed in the background. */
 export const CONFIG_MAX_AGE_MS = 10 * 60_000;
@@ -60,91 +27,6 @@ export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 /** How long `ready` waits for a first fetch of the config from `configUrl`, when nothing is cached. */
 export const CONFIG_WAIT_MS = 2000;
 
-/** What `on()` can listen to. */
-export interface AttuneEvents {
-  /** Every event, once it is recorded. */
-  event: AttuneEvent;
-  /** Every problem, as `onError` hears it. */
-  error: AttuneError;
-  [name: string]: unknown;
-}
-
-/** An Attune instance. No method throws into the page. */
-export interface Attune {
-  /**
-   * Resolves once stored data is loaded (at once when nothing may be stored yet), and
-   * the config from `configUrl` with it (a first fetch is waited for 2 s at most). Never rejects.
-   */
-  ready: Promise<void>;
-  /** Records a `track` event. */
-  track(event: string, properties?: object): void;
-  /** Records a `page` event for the current page; automatic capture usually does this. */
-  page(properties?: object): void;
-  /** Ties the visitor to a user id (or `null` to keep them anonymous) and records traits. */
-  identify(userId: string | null, traits?: object): void;
-  /** Records "Product Viewed". */
-  productViewed(product: Product): void;
-  /** Records "Product Added" (to the cart). */
-  productAdded(product: Product): void;
-  /** Records "Product Removed" (from the cart). */
-  productRemoved(product: Product): void;
-  /** Records "Checkout Started". */
-  checkoutStarted(order?: Order): void;
-  /** Records "Order Completed". */
-  orderCompleted(order: Order): void;
-  /** The visitor's profile, synchronously from memory. */
-  profile(): Profile;
-  /** Sets consent (`'granted'` or `'denied'`) and returns the state now; without an argument, only returns it. */
-  consent(state?: 'granted' | 'denied'): ConsentState;
-  /** Deletes everything Attune holds on this device and starts a new anonymous id. */
-  forget(): Promise<void>;
-  /** Everything Attune holds on this device, as JSON. */
-  export(): Promise<AttuneExport | undefined>;
-  /** Resolves once every event recorded so far is stored, and starts sending them. */
-  flush(): Promise<void>;
-  /** How many events wait to be sent to the backend (0 without one). */
-  outboxSize(): Promise<number>;
-  /** Per placement, variant and segment results across all visitors, as last pulled from the backend; null before. */
-  stats(): Json | null;
-  /**
-   * Which variant of placement `id` the visitor sees, synchronously, decided once per
-   * page view. Sticky choices are stored. Does not record an impression: slots do that
-   * when they are seen, and code that renders a placement itself calls `viewed(id)`.
-   */
-  decide(id: string): PlacementDecision;
-  /** Records "Variant Viewed" for the placement's current decision, once per page view. */
-  viewed(id: string): void;
-  /** Replaces the site config; returns every problem found (each is also reported). */
-  setConfig(config: unknown): ConfigProblem[];
-  /**
-   * Uses these bandit statistics, in the collector's `/v1/stats` shape or the config's
-   * `stats` shape, instead of pulled ones; `null` goes back to the pulled ones.
-   */
-  setStats(stats: unknown): void;
-  /** Registers a quiz (JSON, see docs/quiz.md) for `[data-attune-quiz="<id>"]` elements and placements that show it. */
-  addQuiz(quiz: object): void;
-  /**
-   * Renders a quiz into `element`: a registered quiz's id, or the quiz's JSON. Problems
-   * are reported with their JSON path and a broken quiz renders nothing. Resolves once shown.
-   */
-  mountQuiz(element: Element, quiz: string | object): Promise<void>;
-  /**
-   * Sets the product catalog recommendation rows rank from (see docs/recommend.md);
-   * bad items are reported with their JSON path and skipped. Rows on the page render again.
-   */
-  catalog(items: unknown): void;
-  /** Listens to `event` or `error`; returns a function that stops listening. */
-  on<K extends keyof AttuneEvents>(name: K, listener: (payload: AttuneEvents[K]) => void): () => void;
-  /** Stops automatic capture and listening; stored data stays. */
-  destroy(): void;
-}
-
-/** Code loaded on demand, which each entry provides in its own way. */
-export interface Loaders {
-  webVitals: () => Promise<WebVitalsModule>;
-  quiz: () => Promise<QuizModule>;
-  recommend: () => Promise<RecommendModule>;
-}
 
 const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 

@@ -1,4 +1,3 @@
-import type { ErrorHandler } from '../core/errors';
 import type { AttuneEvent } from '../core/types';
 import { newId } from '../core/id';
 import { openDatabase, type StorageMode } from '../store/database';
