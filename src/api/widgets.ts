@@ -5,7 +5,7 @@ import type { TriggerMemory } from '../recommend/triggers';
 import type { Recorder } from './recorder';
 
 /** The quiz widget's module, loaded on pages that have a quiz. */
-export type QuizModule = typeof import('../widgets/quiz/index');
+export type QuizModule = Pick<typeof import('../widgets/quiz/index'), 'mountQuiz' | 'mountQuizzes'>;
 /** The recommendation widget's module, loaded on pages that have a row or a catalog. */
 export type RecommendModule = typeof import('../widgets/recommend/index');
 
@@ -43,6 +43,11 @@ export function createWidgets(o: WidgetsOptions) {
     ((modules[name] ||= o.loaders[name]() as never) as Promise<never>).then(use).catch((error) => fail('load-failed', name, error));
 
   const quizHost = {
+    // A quiz outcome's products as cards, when there is a catalog to draw them from.
+    renderProducts:
+      o.catalog !== undefined || o.catalogUrl
+        ? (container: Element, ids: string[]) => load('recommend', (m) => m.renderProductIds(container, ids, recommendHost))
+        : undefined,
     track: o.track,
     identify: o.identify,
     load: (id: string) => recorder.kept<QuizProgress>(`quiz:${id}`),

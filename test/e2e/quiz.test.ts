@@ -39,6 +39,9 @@ describeE2E('product-finder quiz', () => {
     await page.keyboard.press('Enter');
 
     await expect.poll(() => page.locator('.attune-quiz__result h2, .attune-quiz__result h3').first().textContent()).toBe('Built for the trail');
+    // The outcome's products, drawn as catalog cards (text from the catalog, not ids).
+    await expect.poll(() => page.locator('.attune-quiz__products [data-attune-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-attune-card')))).toContain('trail-runner');
+    expect(await page.locator('.attune-quiz__products [data-attune-card="trail-runner"] .attune-recs__title').textContent()).toBe('Trail Runner');
     const profile = await page.evaluate(() => window.Attune.profile());
     expect(profile.quizzes!['product-finder']).toMatchObject({ outcome: 'trail-runner', tags: expect.arrayContaining(['running']) });
     expect(profile.traits).toMatchObject({ quizOutcome: 'trail-runner' });

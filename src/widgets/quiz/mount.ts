@@ -21,25 +21,13 @@ export interface QuizHost {
   save(id: string, progress: QuizProgress): void;
   /** A quiz registered in code by id. */
   registered(id: string): unknown;
+  /** Draws the outcome's products as cards (without it, their ids are listed). */
+  renderProducts?(container: Element, ids: string[]): void;
   fail(code: string, path: string, problem: unknown): void;
 }
 
-const mounted = new WeakMap<Element, QuizHandle>();
-// Elements whose quiz is being read or is shown, so a second scan does not mount it twice.
-const claimed = new WeakSet<Element>();
-
-// Where an element's quiz comes from: code first, then the page, then a URL.
-async function sourceOf(root: Element, id: string, host: QuizHost): Promise<unknown> {
-  const registered = host.registered(id);
-  if (registered !== undefined) return registered;
-  const inline = root.querySelector('script[type="application/json"]');
-  if (inline) return JSON.parse(inline.textContent || '');
-  const src = root.getAttribute('data-src');
-  if (!src) throw new Error('no quiz: register it, put its JSON inside the element, or give data-src');
-  const response = await fetch(src);
-  if (!response.ok) throw new Error(`${response.status} from ${src}`);
-  return response.json();
-}
+// Each element's quiz once it shows; `null` while its JSON is being read, so a second scan skips it.
+const mounted = new WeakMap<Element, QuizHandle | null>();
 
 /**
  * Renders `quiz` (JSON, validated here) into `root`, resuming saved progress. Resolves
@@ -49,19 +37,19 @@ async function sourceOf(root: Element, id: string, host: QuizHost): Promise<unkn
  */
 export async function mountQuiz(root: Element, quiz: unknown, host: QuizHost): Promise<QuizHandle | undefined> {
   const { quiz: valid, problems } = validateQuiz(quiz);
-  const name = (quiz as { id?: unknown })?.id;
-  for (const p of problems) host.fail(p.severity == 'error' ? 'quiz-invalid' : 'quiz-warning', `quiz(${typeof name == 'string' ? name : '?'})${p.path.slice(1)}`, p.message);
+  for (const p of problems) host.fail('quiz-' + (p.severity == 'error' ? 'invalid' : 'warning'), `quiz(${(quiz as { id?: string })?.id})${p.path.slice(1)}`, p.message);
   if (!valid) return;
   mounted.get(root)?.destroy();
-  const resume = await host.load(valid.id);
-  const handle = renderQuiz(root, createQuizRunner(valid, { resume }), {
+  const id = valid.id;
+  const handle = renderQuiz(root, createQuizRunner(valid, { resume: await host.load(id) }), {
     onEvent: host.track,
-    onProgress: (state) => host.save(valid.id, state),
+    onProgress: (state) => host.save(id, state),
     onResult: (result) => Object.keys(result.personal).length && host.identify(result.personal),
+    renderProducts: host.renderProducts,
   });
   mounted.set(root, handle);
   // Leaving half-way is an abandonment; the renderer ignores it once the quiz is finished.
-  addEventListener('pagehide', handle.abandon, { once: true });
+  addEventListener('pagehide', handle.abandon);
   return handle;
 }
 
@@ -71,13 +59,18 @@ export async function mountQuiz(root: Element, quiz: unknown, host: QuizHost): P
  * @example mountQuizzes(host)
  */
 export function mountQuizzes(host: QuizHost): Promise<unknown> {
-  const roots = Array.from(document.querySelectorAll('[data-attune-quiz]')).filter((root) => !claimed.has(root));
   return Promise.all(
-    roots.map(async (root) => {
-      claimed.add(root);
-      const id = root.getAttribute('data-attune-quiz') || '';
+    Array.from(document.querySelectorAll('[data-attune-quiz]'), async (root) => {
+      if (mounted.has(root)) return;
+      mounted.set(root, null);
+      const id = root.getAttribute('data-attune-quiz')!;
+      const inline = root.querySelector('script[type="application/json"]');
+      const src = root.getAttribute('data-src');
       try {
-        await mountQuiz(root, await sourceOf(root, id, host), host);
+        // Code first, then the page, then a URL.
+        const quiz = host.registered(id) ?? (inline ? JSON.parse(inline.textContent!) : src && (await (await fetch(src)).json()));
+        if (!quiz) throw Error('no quiz JSON');
+        await mountQuiz(root, quiz, host);
       } catch (error) {
         host.fail('quiz-unavailable', `quiz(${id})`, error);
       }

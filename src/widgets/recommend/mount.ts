@@ -64,6 +64,18 @@ export function rankRow(strategy: string, input: RecommendInput, limit: number, 
   return strategy == 'similar' ? similar(input, anchor, options) : boughtTogether(input, anchor, options);
 }
 
+/**
+ * Renders the catalog's products `ids` as cards in `root`, in that order (a quiz
+ * outcome's products); ids the catalog does not have are left out.
+ *
+ * @example await renderProductIds(container, ['trail-runner'], host)
+ */
+export async function renderProductIds(root: Element, ids: readonly string[], host: RecommendHost): Promise<void> {
+  const catalog = productsOf(await host.catalog(), host);
+  const products = ids.map((id) => catalog.find((p) => p.id === id)).filter((p): p is Product => !!p);
+  renderRecommendations(root, products, { onClick: (p, position) => host.track('Product Clicked', { list_id: 'quiz', product_id: p.id, name: p.title, price: p.price, position }) });
+}
+
 let shownThisView = new WeakSet<Element>();
 let seen: IntersectionObserver | undefined;
 const onScreen = new Map<Element, () => void>();
