@@ -1,11 +1,14 @@
 // `npm run demo`: installs and builds when needed, then serves the demo shop
 // (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides),
 // and the collector on http://127.0.0.1:8787, storing into .demo/attune.sqlite.
-// The demo pages send to that address, so the collector's port is fixed.
+// The demo pages send to that address, so the collector's port is fixed. On a first
+// run (no product events yet for site "demo") the collector is seeded with a synthetic
+// shopping history (scripts/seed-demo.mjs), so recommendations have data to show.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeSeeding, seedDemo } from './seed-demo.mjs';
 import { startStaticServer } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +67,18 @@ try {
   console.error(`Port ${error.port} is in use: stop what uses it, or try PORT=5174 npm run demo for the shop`);
   await Promise.all(services.map((service) => service.close()));
   process.exit(1);
+}
+
+// Seeds only an empty demo site: the history is deterministic, so seeding again would
+// store nothing anyway, but a database with real browsing in it is left as it is.
+const collector = services.find((service) => service.name === 'collector');
+try {
+  const response = await fetch(`${collector.url}/v1/popular?site=demo`);
+  if (!response.ok) throw new Error(`GET /v1/popular answered ${response.status}`);
+  const { counts } = await response.json();
+  if (Object.keys(counts).length === 0) console.log(describeSeeding(await seedDemo(collector.url, { site: 'demo', visitors: 300 })));
+} catch (error) {
+  console.error(`The demo collector was not seeded (${error.message}); recommendations start empty.`);
 }
 
 for (const service of services) console.log(`${service.name}: ${service.url}/`);

@@ -9,6 +9,7 @@ import { createCooccurrenceCache } from './cooccurrence-cache';
 import { createCors, DEMO_ORIGIN } from './cors';
 import { openDatabase } from './database';
 import { createEventStore } from './event-store';
+import { createPopularCache } from './popular-cache';
 import { createRouter } from './router';
 
 /** Options of {@link startCollector}. */
@@ -51,7 +52,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const config = configFile === undefined ? undefined : createConfigSource(configFile, log);
   const db = openDatabase(file);
   const store = createEventStore(db);
-  const router = createRouter({ store, config, cooccurrence: createCooccurrenceCache(store), log }, createCors(origins));
+  const router = createRouter(
+    { store, config, cooccurrence: createCooccurrenceCache(store), popular: createPopularCache(store), log },
+    createCors(origins),
+  );
   const server = createServer(router);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import type { CorsOutcome } from './cors';
 import { sendError, sendJson } from './respond';
 import { handleBatch } from './routes/batch';
 import type { RouteContext } from './routes/context';
-import { handleConfig, handleCooccurrence, handleStats } from './routes/pulls';
+import { handleConfig, handleCooccurrence, handlePopular, handleStats } from './routes/pulls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => void | Promise<void>;
 
@@ -19,6 +19,7 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/v1/batch': { POST: handleBatch },
   '/v1/stats': { GET: handleStats, HEAD: handleStats },
   '/v1/cooccurrence': { GET: handleCooccurrence, HEAD: handleCooccurrence },
+  '/v1/popular': { GET: handlePopular, HEAD: handlePopular },
   '/v1/config': { GET: handleConfig, HEAD: handleConfig },
 };
 

@@ -1,6 +1,6 @@
 /**
  * The pull endpoints the SDK polls in the background: `GET /v1/stats`,
- * `GET /v1/cooccurrence` and `GET /v1/config`, all with ETags.
+ * `GET /v1/cooccurrence`, `GET /v1/popular` and `GET /v1/config`, all with ETags.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { etagOf, sendCacheable, sendError } from '../respond';
@@ -23,6 +23,14 @@ export function handleCooccurrence(req: IncomingMessage, res: ServerResponse, ur
   const site = querySite(url, res);
   if (site === null) return;
   const { body, etag } = ctx.cooccurrence(site);
+  sendCacheable(req, res, body, etag);
+}
+
+/** `GET /v1/popular?site=`: `{ site, asOf, halfLifeDays, counts: { [productId]: n }, trending: { [productId]: n } }`. */
+export function handlePopular(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
+  const site = querySite(url, res);
+  if (site === null) return;
+  const { body, etag } = ctx.popular(site);
   sendCacheable(req, res, body, etag);
 }
 

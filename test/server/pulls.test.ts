@@ -73,7 +73,10 @@ describe('GET /v1/cooccurrence', () => {
   const order = (visitor: string, orderId: string | undefined, products: (string | number)[]) =>
     trackEvent('Order Completed', { ...(orderId ? { order_id: orderId } : {}), products: products.map((id) => ({ product_id: id, price: 10, quantity: 1 })) }, { anonymousId: visitor });
 
-  it('returns co-view neighbours per session and co-purchase neighbours per order', async () => {
+  const scores = (table: Record<string, { viewed: [string, number][]; bought: [string, number][] }>) =>
+    Object.values(table).flatMap(({ viewed, bought }) => [...viewed, ...bought].map(([, score]) => score));
+
+  it('returns co-view neighbours per session and co-purchase neighbours per order, scored by cosine with proximity', async () => {
     c = await startTestCollector();
     await c.post(
       batchOf([
@@ -94,15 +97,41 @@ describe('GET /v1/cooccurrence', () => {
     );
     const res = await fetch(`${c.url}/v1/cooccurrence?site=shop`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      '42': { viewed: [], bought: [['shoe', 1], ['sock', 1]] },
-      hat: { viewed: [], bought: [['scarf', 1]] },
-      lace: { viewed: [['shoe', 1], ['sock', 1]], bought: [] },
-      scarf: { viewed: [], bought: [['hat', 1]] },
-      shoe: { viewed: [['sock', 2], ['lace', 1]], bought: [['sock', 2], ['42', 1]] },
-      sock: { viewed: [['shoe', 2], ['lace', 1]], bought: [['shoe', 2], ['42', 1]] },
+    // Sessions {shoe, sock} {hat} {shoe, sock, lace}; orders {shoe, sock} {shoe, sock, 42} {hat, scarf}.
+    // A pair's score is Σ 0.9^(distance − 1) over shared baskets / (√(nᵢ·nⱼ) + 5), to 4 digits:
+    // shoe–sock 2 / (2 + 5); next to each other 1 / (√2 + 5); two apart 0.9 / (√2 + 5); hat–scarf 1 / (1 + 5).
+    const table = await res.json();
+    expect(table).toEqual({
+      '42': { viewed: [], bought: [['sock', 0.1559], ['shoe', 0.1403]] },
+      hat: { viewed: [], bought: [['scarf', 0.1667]] },
+      lace: { viewed: [['sock', 0.1559], ['shoe', 0.1403]], bought: [] },
+      scarf: { viewed: [], bought: [['hat', 0.1667]] },
+      shoe: { viewed: [['sock', 0.2857], ['lace', 0.1403]], bought: [['sock', 0.2857], ['42', 0.1403]] },
+      sock: { viewed: [['shoe', 0.2857], ['lace', 0.1559]], bought: [['shoe', 0.2857], ['42', 0.1559]] },
     });
+    // Lace was viewed right after the sock and two after the shoe: with raw counts the two
+    // tied (and the shoe came first by id); proximity puts the sock first.
+    for (const score of scores(table)) expect(score > 0 && score <= 1).toBe(true);
     expect(await (await fetch(`${c.url}/v1/cooccurrence?site=elsewhere`)).json()).toEqual({});
+  });
+
+  it('ranks a pair seen in many baskets above one seen once by chance, and keeps 20 neighbours per list', async () => {
+    c = await startTestCollector();
+    const orders = [
+      ...Array.from({ length: 6 }, (_, i) => order(`v${i}`, `pair-${i}`, ['tent', 'peg'])),
+      // One basket holding the tent and 24 other products, each bought once.
+      order('big', 'haul', ['tent', ...Array.from({ length: 24 }, (_, i) => `item-${String(i).padStart(2, '0')}`)]),
+    ];
+    await c.post(batchOf(orders));
+    const table = await (await fetch(`${c.url}/v1/cooccurrence`)).json();
+    const tent: [string, number][] = table.tent.bought;
+    expect(tent).toHaveLength(20);
+    expect(tent[0][0]).toBe('peg');
+    // 6 shared orders of 7 and 6: 6 / (√42 + 5) ≈ 0.52, against at most 1 / (√7 + 5) ≈ 0.13 for the rest.
+    expect(tent[0][1]).toBeCloseTo(6 / (Math.sqrt(42) + 5), 3);
+    expect(tent.slice(1).every(([, score]) => score < 0.14)).toBe(true);
+    expect(table['item-00'].bought).toHaveLength(20);
+    for (const score of scores(table)) expect(score > 0 && score <= 1).toBe(true);
   });
 
   it('serves the cached table with an ETag until new product events arrive', async () => {
@@ -110,6 +139,7 @@ describe('GET /v1/cooccurrence', () => {
     await c.post(batchOf([order('a', 'o1', ['x', 'y'])]));
     const first = await fetch(`${c.url}/v1/cooccurrence`);
     const etag = first.headers.get('etag')!;
+    expect((await first.json()).x.bought).toEqual([['y', 0.1667]]);
     expect((await fetch(`${c.url}/v1/cooccurrence`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
     // Other events leave the table, and its ETag, alone.
     await c.post(batchOf([viewed('p', 'v')]));
@@ -117,7 +147,8 @@ describe('GET /v1/cooccurrence', () => {
     await c.post(batchOf([order('b', 'o2', ['x', 'z'])]));
     const next = await fetch(`${c.url}/v1/cooccurrence`, { headers: { 'If-None-Match': etag } });
     expect(next.status).toBe(200);
-    expect((await next.json()).x.bought).toEqual([['y', 1], ['z', 1]]);
+    // x is now in two orders, so each pair's score falls to 1 / (√2 + 5); ties by id.
+    expect((await next.json()).x.bought).toEqual([['y', 0.1559], ['z', 0.1559]]);
   });
 });
 
