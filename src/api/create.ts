@@ -154,6 +154,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     endpoint: options.endpoint?.replace(/\/+$/, ''),
     catalog: options.catalog,
     catalogUrl: options.catalogUrl,
+    triggers: options.triggers,
   });
 
   const instance = {} as Attune & Record<string, unknown>;

@@ -2,6 +2,7 @@ import type { ErrorHandler } from '../core/errors';
 import type { RetentionOptions } from '../store/event-log';
 import type { ProfileOptions } from '../profile/profile';
 import type { SyncOptions } from '../sync/sender';
+import type { TriggerOptions } from '../recommend/triggers';
 
 /** Which behaviour Attune records by itself; each is on unless set to `false`. */
 export interface CaptureOptions {
@@ -60,6 +61,8 @@ export interface AttuneOptions {
   catalog?: unknown;
   /** Where to fetch the catalog from, if not given as `catalog`; cached in IndexedDB, refreshed hourly. */
   catalogUrl?: string;
+  /** The trigger signals' timing: `cartAbandonedAfterMs` (1 hour), `newArrivalForMs` (14 days), … */
+  triggers?: TriggerOptions;
   /**
    * Let Attune find the placements' elements (`data-attune-slot`, or a placement's
    * `selector`), show their variants and record impressions. Default true.

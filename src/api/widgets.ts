@@ -1,7 +1,7 @@
 import type { VariantContent } from '../decide/config-types';
 import type { ProfileOptions, ProfileState, Profile } from '../profile/profile';
 import type { QuizProgress } from '../widgets/quiz/types';
-import type { TriggerMemory } from '../recommend/triggers';
+import type { TriggerMemory, TriggerOptions } from '../recommend/triggers';
 import type { Recorder } from './recorder';
 
 /** The quiz widget's module, loaded on pages that have a quiz. */
@@ -25,6 +25,7 @@ export interface WidgetsOptions {
   endpoint?: string;
   catalog?: unknown;
   catalogUrl?: string;
+  triggers?: TriggerOptions;
 }
 
 /**
@@ -63,6 +64,7 @@ export function createWidgets(o: WidgetsOptions) {
     track: o.track,
     load: () => recorder.kept<TriggerMemory>('triggers'),
     save: (memory: TriggerMemory) => recorder.keep('triggers', memory),
+    triggers: o.triggers,
     fail,
   };
 

@@ -15,7 +15,7 @@ import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';
 import { boughtTogether } from '../../recommend/bought-together';
 import { forYou } from '../../recommend/for-you';
-import { detectTriggers, type TriggerMemory } from '../../recommend/triggers';
+import { detectTriggers, type TriggerMemory, type TriggerOptions } from '../../recommend/triggers';
 import { visitorOfProfile } from '../../recommend/visitor';
 import type { Profile, ProfileState } from '../../profile/profile';
 import { renderRecommendations } from './render';
@@ -32,6 +32,8 @@ export interface RecommendHost {
   /** The trigger detectors' memory, stored on the device. */
   load(): Promise<TriggerMemory | undefined>;
   save(memory: TriggerMemory): void;
+  /** When a cart counts as abandoned, how long a product is new, … (defaults in `TriggerOptions`). */
+  triggers?: TriggerOptions;
   fail(code: string, path: string, problem: unknown): void;
 }
 
@@ -124,7 +126,7 @@ export async function mountRecommendations(host: RecommendHost): Promise<void> {
     };
     seen ? (onScreen.set(root, viewed), seen.observe(root)) : viewed();
   }
-  const { events, memory } = detectTriggers(host.state(), catalog, Date.now(), {}, await host.load());
+  const { events, memory } = detectTriggers(host.state(), catalog, Date.now(), host.triggers, await host.load());
   events.forEach((e) => host.track(e.event, e.properties));
   host.save(memory);
 }
