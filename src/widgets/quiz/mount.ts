@@ -39,9 +39,11 @@ export async function mountQuiz(root: Element, quiz: unknown, host: QuizHost): P
   const { quiz: valid, problems } = validateQuiz(quiz);
   for (const p of problems) host.fail('quiz-' + (p.severity == 'error' ? 'invalid' : 'warning'), `quiz(${(quiz as { id?: string })?.id})${p.path.slice(1)}`, p.message);
   if (!valid) return;
-  mounted.get(root)?.destroy();
   const id = valid.id;
-  const handle = renderQuiz(root, createQuizRunner(valid, { resume: await host.load(id) }), {
+  const resume = await host.load(id);
+  // After the wait: another mount of this element may have finished meanwhile, and the last one wins.
+  mounted.get(root)?.destroy();
+  const handle = renderQuiz(root, createQuizRunner(valid, { resume }), {
     onEvent: host.track,
     onProgress: (state) => host.save(id, state),
     onResult: (result) => Object.keys(result.personal).length && host.identify(result.personal),
