@@ -4,7 +4,8 @@
  * the door. The format is described for people in docs/config.md and for editors
  * in schema/attune.config.schema.json; its types are in config-types.ts.
  */
-import { KNOWN_OPERATORS, seg } from './condition';
+import { seg } from './condition';
+import { checkCondition } from './condition-check';
 import { safeUrl, type UrlAttribute } from './url';
 import type { ConfigProblem, ConfigValidation, ValidPlacement } from './config-types';
 
@@ -17,13 +18,10 @@ const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
 const isObj = (v: unknown): v is Record<string, Any> => !!v && typeof v == 'object' && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
-const isOps = (keys: string[]) => keys.every((k) => k[0] == '$');
 const json = JSON.stringify;
 const words = (s: string) => s.split(' ');
-const TYPES = words('string number boolean object array null undefined');
 const ACTIONS = words('text attr addClass removeClass hide show');
 const KINDS = words('template ops quiz recommend');
-const LOGIC = /^\$(and|or|nor)$/;
 
 const validCss = (s: string) => {
   try {
@@ -34,13 +32,6 @@ const validCss = (s: string) => {
   }
 };
 
-const validRegex = (s: unknown) => {
-  try {
-    return typeof s == 'string' && !!RegExp(s);
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Checks a site config and returns the parts that may run, with every problem
@@ -126,34 +117,7 @@ export function validateConfig(config: unknown): ConfigValidation {
     listed || add(p, 'segments is a list: use $in', 1);
     return segments.includes(s as string) ? s : unknown('segment', s, p);
   };
-  const condition = (c: Any, p: string): Any => {
-    if (!isObj(c)) return add(p, 'must be an object');
-    for (const k of Object.keys(c)) {
-      const v = c[k];
-      const q = p + seg(k);
-      if (LOGIC.test(k)) Array.isArray(v) ? v.forEach((x, i) => condition(x, q + '[' + i + ']')) : add(q, 'must be an array');
-      else if (k == '$not') condition(v, q);
-      else if (k[0] == '$') add(q, 'unknown operator ' + k);
-      else value(v, q, k == 'segments');
-    }
-    return c;
-  };
-  const value = (v: Any, p: string, s: boolean, listed?: unknown): void => {
-    const keys = isObj(v) ? Object.keys(v) : [];
-    if (!keys.length) s && typeof v == 'string' && segment(v, p, listed);
-    else if (!isOps(keys)) keys.some((k) => k[0] == '$') && add(p, 'mixes $ operators and plain keys', 1);
-    else
-      for (const op of keys) {
-        const e = v[op];
-        const q = p + seg(op);
-        if (LOGIC.test(op) || !KNOWN_OPERATORS.includes(op)) add(q, 'unknown operator ' + op);
-        else if (/^\$(n?in|all)i?$/.test(op)) Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
-        else if (op == '$elemMatch') !isObj(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
-        else if (op == '$type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
-        else if (op[1] == 'r') validRegex(e) || add(q, 'invalid regular expression');
-        else value(e, q, s && op != '$size', listed);
-      }
-  };
+  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment), isObj(c) ? c : undefined);
 
   const url = (attr: UrlAttribute): Check => (v, p) =>
     text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');

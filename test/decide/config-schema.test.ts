@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { schemaChecker } from '../json-schema';
 import { validateConfig } from '../../src/decide/config';
 import { KNOWN_OPERATORS } from '../../src/decide/condition';
 import home from '../vectors/configs/home.json';
@@ -10,68 +11,7 @@ const text = readFileSync(resolve(__dirname, '../../schema/attune.config.schema.
 const schema = JSON.parse(text);
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 
-// A tiny JSON Schema (2020-12) checker for exactly the keywords the schema uses. It
-// throws on any other keyword, so the schema cannot gain a constraint it ignores.
-const ANNOTATIONS = new Set(['$schema', '$id', '$defs', 'title', 'description', 'default', 'format']);
-const typeOf = (v: unknown) =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
-const isObject = (v: unknown): v is Record<string, unknown> => typeOf(v) == 'object';
-
-function valid(s: Any, v: Any): boolean {
-  if (s === true) return true;
-  if (s === false) return false;
-  return Object.keys(s).every((k) => {
-    const x = s[k];
-    switch (k) {
-      case '$ref':
-        return valid(schema.$defs[x.replace('#/$defs/', '')], v);
-      case 'type':
-        return [x].flat().some((t: string) => t == typeOf(v) || (t == 'number' && typeOf(v) == 'integer'));
-      case 'enum':
-        return x.some((e: unknown) => JSON.stringify(e) == JSON.stringify(v));
-      case 'const':
-        return JSON.stringify(x) == JSON.stringify(v);
-      case 'pattern':
-        return typeof v != 'string' || new RegExp(x, 'u').test(v);
-      case 'minimum':
-        return typeof v != 'number' || v >= x;
-      case 'maximum':
-        return typeof v != 'number' || v <= x;
-      case 'minItems':
-        return !Array.isArray(v) || v.length >= x;
-      case 'items':
-        return !Array.isArray(v) || v.every((i) => valid(x, i));
-      case 'minProperties':
-        return !isObject(v) || Object.keys(v).length >= x;
-      case 'required':
-        return !isObject(v) || x.every((r: string) => r in v);
-      case 'propertyNames':
-        return !isObject(v) || Object.keys(v).every((n) => valid(x, n));
-      case 'properties':
-        return !isObject(v) || Object.keys(x).every((n) => !(n in v) || valid(x[n], v[n]));
-      case 'patternProperties':
-        return !isObject(v) || Object.keys(x).every((p) => Object.keys(v).every((n) => !new RegExp(p, 'u').test(n) || valid(x[p], v[n])));
-      case 'additionalProperties':
-        return (
-          !isObject(v) ||
-          Object.keys(v).every(
-            (n) => (s.properties && n in s.properties) || Object.keys(s.patternProperties || {}).some((p) => new RegExp(p, 'u').test(n)) || valid(x, v[n]),
-          )
-        );
-      case 'anyOf':
-        return x.some((y: Any) => valid(y, v));
-      case 'oneOf':
-        return x.filter((y: Any) => valid(y, v)).length == 1;
-      case 'allOf':
-        return x.every((y: Any) => valid(y, v));
-      case 'not':
-        return !valid(x, v);
-      default:
-        if (ANNOTATIONS.has(k)) return true;
-        throw new Error(`the test's checker does not know the keyword ${k}`);
-    }
-  });
-}
+const valid = schemaChecker(schema);
 
 const base = () =>
   clone({

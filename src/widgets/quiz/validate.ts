@@ -3,7 +3,8 @@
  * reported at once with its JSON path, and a quiz with any error does not run at
  * all: half a quiz would lead visitors to a wrong outcome with nobody noticing.
  */
-import { evalCondition, KNOWN_OPERATORS, seg } from '../../decide/condition';
+import { evalCondition, seg } from '../../decide/condition';
+import { checkCondition } from '../../decide/condition-check';
 import { safeUrl, type UrlAttribute } from '../../decide/url';
 import type { QuizProblem, QuizValidation, ValidQuiz } from './types';
 
@@ -16,7 +17,6 @@ const isStr = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
 const isInt = (v: unknown) => isNum(v) && v % 1 == 0;
 const arr = (v: unknown): Any[] => (Array.isArray(v) ? v : []);
-const LOGIC = /^\$(and|or|nor)$/;
 const TYPES = 'single multiple scale image text number email'.split(' ');
 
 /**
@@ -65,29 +65,7 @@ export function validateQuiz(json: unknown): QuizValidation {
   const unique = (seen: Set<unknown>, v: unknown, p: string) => (seen.has(v) ? add(p, 'duplicate ' + JSON.stringify(v)) : seen.add(v));
 
   // Operators are checked everywhere, not only where an evaluation would reach.
-  const cond: Check = (c, p) => {
-    if (!isObj(c)) return add(p, 'must be an object');
-    for (const k of Object.keys(c)) {
-      const v = c[k];
-      const q = p + seg(k);
-      if (LOGIC.test(k)) Array.isArray(v) ? v.forEach((x, i) => cond(x, q + '[' + i + ']')) : add(q, 'must be an array');
-      else if (k == '$not') cond(v, q);
-      else if (k[0] == '$') add(q, 'unknown operator ' + k);
-      else value(v, q);
-    }
-  };
-  const value: Check = (v, p) => {
-    const keys = isObj(v) ? Object.keys(v) : [];
-    if (keys.length && keys.every((k) => k[0] == '$'))
-      for (const op of keys) {
-        const e = v[op];
-        const q = p + seg(op);
-        if (LOGIC.test(op) || !KNOWN_OPERATORS.includes(op)) add(q, 'unknown operator ' + op);
-        else if (op == '$not') value(e, q);
-        else if (op == '$elemMatch') isObj(e) && Object.keys(e).every((k) => k[0] == '$') ? value(e, q) : cond(e, q);
-        else if (op == '$all') arr(e).forEach((x, i) => value(x, q + '[' + i + ']'));
-      }
-  };
+  const cond: Check = (c, p) => checkCondition(c, p, add);
 
   const q0: Any = isObj(json) ? json : {};
   const questions: Any[] = arr(q0.questions).map((q) => (isObj(q) ? q : {}));
