@@ -10,7 +10,7 @@ const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
 
 /** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
-const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile)(\.ts)?$/;
+const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile|widgets[\\/]visible)(\.ts)?$/;
 
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({

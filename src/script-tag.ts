@@ -5,6 +5,7 @@ import { evalCondition, KNOWN_OPERATORS, seg } from './decide/condition';
 import { checkCondition } from './decide/condition-check';
 import { safeUrl } from './decide/url';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
+import { whenSeen } from './widgets/visible';
 
 type Queued = [string, ...unknown[]];
 type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule; AttuneRecs?: RecommendModule };
@@ -28,7 +29,7 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
 
 if (!w.Attune) {
   // What add-ons take from the tag instead of carrying their own copy (see rollup.config.mjs).
-  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, checkCondition, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS };
+  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, checkCondition, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS, whenSeen };
   const options: AttuneOptions = {
     site: data.site,
     endpoint: data.endpoint,

@@ -16,6 +16,7 @@
 import type { ValidPlacement, VariantContent } from '../../decide/config-types';
 import type { Decision } from '../../decide/engine';
 import { applyContent } from './apply';
+import { whenSeen } from '../visible';
 
 /** How long a slot may stay hidden while Attune waits for stored data, in milliseconds. */
 export const HIDE_MS = 300;
@@ -50,20 +51,9 @@ export function mountSlots(host: SlotHost) {
   // Slot element → the placement it was decided for in this view.
   let done = new WeakMap<Element, string>();
   const hidden = new Map<Element, [string, ReturnType<typeof setTimeout>]>();
-  const seen = typeof IntersectionObserver == 'function' ? new IntersectionObserver(onVisible) : undefined;
-  const watched = new Map<Element, string>();
+  // Impressions still waiting for their slot to be seen, cancelled on stop.
+  const unseen = new Map<Element, () => void>();
   const badSelectors = new Set<string>();
-
-  function onVisible(entries: IntersectionObserverEntry[]) {
-    for (const entry of entries) {
-      const id = watched.get(entry.target);
-      if (entry.isIntersecting && id) {
-        watched.delete(entry.target);
-        seen!.unobserve(entry.target);
-        host.viewed(id);
-      }
-    }
-  }
 
   const find = (p: ValidPlacement) => {
     try {
@@ -101,8 +91,7 @@ export function mountSlots(host: SlotHost) {
         if (content && ('quiz' in content || 'recommend' in content)) host.mount?.(el, content, p.id);
         else if (!applyContent(el, content)) host.fail('template-missing', `placements.${p.id}`, `No <template data-attune-variant> for variant "${decision.variant}"`);
         if (decision.variant != null) {
-          watched.set(el, p.id);
-          seen ? seen.observe(el) : host.viewed(p.id);
+          unseen.set(el, whenSeen(el, () => host.viewed(p.id)));
         }
       }
     } finally {
@@ -158,7 +147,7 @@ export function mountSlots(host: SlotHost) {
     stop() {
       stopped = true;
       observer.disconnect();
-      seen?.disconnect();
+      unseen.forEach((cancel) => cancel());
       hidden.forEach((_, el) => reveal(el));
     },
   };

@@ -19,6 +19,7 @@ import { detectTriggers, type TriggerMemory, type TriggerOptions } from '../../r
 import { visitorOfProfile } from '../../recommend/visitor';
 import type { Profile, ProfileState } from '../../profile/profile';
 import { renderRecommendations } from './render';
+import { whenSeen } from '../visible';
 
 /** What the recommendation widget needs from the instance. */
 export interface RecommendHost {
@@ -79,8 +80,6 @@ export async function renderProductIds(root: Element, ids: readonly string[], ho
 }
 
 let shownThisView = new WeakSet<Element>();
-let seen: IntersectionObserver | undefined;
-const onScreen = new Map<Element, () => void>();
 
 /**
  * Renders every `[data-attune-recs]` row of the page for a new view (again: the
@@ -102,7 +101,6 @@ export async function mountRecommendations(host: RecommendHost): Promise<void> {
   };
   // Each call is a view: its rows are seen (and recorded) anew.
   shownThisView = new WeakSet();
-  seen ||= typeof IntersectionObserver == 'function' ? new IntersectionObserver(onVisible) : undefined;
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
     const strategy = root.getAttribute('data-attune-recs') || '';
     if (!STRATEGIES.includes(strategy)) {
@@ -124,20 +122,9 @@ export async function mountRecommendations(host: RecommendHost): Promise<void> {
       shownThisView.add(root);
       host.track('Product List Viewed', list({ products: products.map((p, i) => ({ product_id: p.id, name: p.title, price: p.price, position: i + 1 })) }));
     };
-    seen ? (onScreen.set(root, viewed), seen.observe(root)) : viewed();
+    whenSeen(root, viewed);
   }
   const { events, memory } = detectTriggers(host.state(), catalog, Date.now(), host.triggers, await host.load());
   events.forEach((e) => host.track(e.event, e.properties));
   host.save(memory);
-}
-
-function onVisible(entries: IntersectionObserverEntry[]) {
-  for (const entry of entries) {
-    const viewed = onScreen.get(entry.target);
-    if (entry.isIntersecting && viewed) {
-      onScreen.delete(entry.target);
-      seen!.unobserve(entry.target);
-      viewed();
-    }
-  }
 }
