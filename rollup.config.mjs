@@ -43,6 +43,7 @@ export default [
   // (window.AttuneShared) rather than carrying a second copy.
   addon('src/addons/quiz.ts', 'dist/attune.quiz.min.js'),
   addon('src/addons/recommend.ts', 'dist/attune.recs.min.js'),
+  addon('src/addons/triggers.ts', 'dist/attune.triggers.min.js'),
   // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
   {
     input: 'server/index.ts',

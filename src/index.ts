@@ -12,6 +12,7 @@ import type { AttuneOptions } from './api/options';
 export function createAttune(options?: AttuneOptions): Attune {
   return createInstance(options, { webVitals: () => import('web-vitals'), quiz: () => import('./widgets/quiz/index'),
     recommend: () => import('./widgets/recommend/index'),
+    triggers: () => import('./widgets/recommend/triggers'),
   });
 }
 

@@ -1,4 +1,4 @@
-import { createInstance, type Attune, type QuizModule, type RecommendModule } from './api/create';
+import { createInstance, type Attune, type QuizModule, type RecommendModule, type TriggersModule } from './api/create';
 import type { AttuneOptions, CaptureOptions } from './api/options';
 import type { WebVitalsModule } from './collect/web-vitals';
 import { evalCondition, KNOWN_OPERATORS, seg } from './decide/condition';
@@ -8,7 +8,7 @@ import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
 import { whenSeen } from './widgets/visible';
 
 type Queued = [string, ...unknown[]];
-type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule; AttuneRecs?: RecommendModule };
+type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule; AttuneRecs?: RecommendModule; AttuneTriggers?: TriggersModule };
 
 const w = window as AttuneWindow;
 const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -51,6 +51,7 @@ if (!w.Attune) {
     webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals'),
     quiz: () => loadAddon<QuizModule>('quiz', 'AttuneQuiz'),
     recommend: () => loadAddon<RecommendModule>('recs', 'AttuneRecs'),
+    triggers: () => loadAddon<TriggersModule>('triggers', 'AttuneTriggers'),
   });
   // Replays calls queued before the script loaded, in order, then takes new ones directly.
   const run = (call: Queued) => {

@@ -7,7 +7,7 @@ import type { Profile } from '../profile/profile';
 import type { ConfigProblem } from '../decide/config-types';
 import type { DecisionExplain, DecisionReason } from '../decide/engine';
 import type { AttuneExport, ConsentState } from './recorder';
-import type { QuizModule, RecommendModule } from './widgets';
+import type { QuizModule, RecommendModule, TriggersModule } from './widgets';
 
 /** A product, with the property names of Segment's e-commerce spec plus `tags`. */
 export interface Product {
@@ -127,4 +127,5 @@ export interface Loaders {
   webVitals: () => Promise<WebVitalsModule>;
   quiz: () => Promise<QuizModule>;
   recommend: () => Promise<RecommendModule>;
+  triggers: () => Promise<TriggersModule>;
 }

@@ -19,7 +19,7 @@ import type { AttuneOptions, CaptureOptions } from './options';
 import type { Attune, AttuneEvents, Loaders, PlacementDecision } from './attune';
 
 export type * from './attune';
-export type { QuizModule, RecommendModule } from './widgets';
+export type { QuizModule, RecommendModule, TriggersModule } from './widgets';
 
 /** How long a config fetched from `configUrl` is used before it is refreshed in the background. */
 export const CONFIG_MAX_AGE_MS = 10 * 60_000;

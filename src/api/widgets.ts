@@ -7,7 +7,9 @@ import type { Recorder } from './recorder';
 /** The quiz widget's module, loaded on pages that have a quiz. */
 export type QuizModule = Pick<typeof import('../widgets/quiz/index'), 'mountQuiz' | 'mountQuizzes'>;
 /** The recommendation widget's module, loaded on pages that have a row or a catalog. */
-export type RecommendModule = typeof import('../widgets/recommend/index');
+export type RecommendModule = Pick<typeof import('../widgets/recommend/index'), 'mountRecommendations' | 'productsOf' | 'renderProductIds'>;
+/** The trigger signals' module, loaded on pages with a catalog. */
+export type TriggersModule = typeof import('../widgets/recommend/triggers');
 
 /** How long pulled co-occurrence, popularity and a fetched catalog are used before a background refresh. */
 export const AGGREGATES_MAX_AGE_MS = 60 * 60_000;
@@ -15,7 +17,7 @@ export const AGGREGATES_MAX_AGE_MS = 60 * 60_000;
 /** What {@link createWidgets} needs from the instance. */
 export interface WidgetsOptions {
   recorder: Recorder;
-  loaders: { quiz: () => Promise<QuizModule>; recommend: () => Promise<RecommendModule> };
+  loaders: { quiz: () => Promise<QuizModule>; recommend: () => Promise<RecommendModule>; triggers: () => Promise<TriggersModule> };
   profile: () => Profile;
   profileOptions: ProfileOptions;
   track: (event: string, properties: object) => void;
@@ -37,7 +39,7 @@ export interface WidgetsOptions {
 export function createWidgets(o: WidgetsOptions) {
   const { recorder, fail } = o;
   const quizzes: Record<string, unknown> = Object.create(null);
-  const modules: { quiz?: Promise<QuizModule>; recommend?: Promise<RecommendModule> } = {};
+  const modules: { quiz?: Promise<QuizModule>; recommend?: Promise<RecommendModule>; triggers?: Promise<TriggersModule> } = {};
   let catalog = o.catalog;
 
   const load = <K extends keyof typeof modules>(name: K, use: (m: NonNullable<Awaited<(typeof modules)[K]>>) => unknown) =>
@@ -58,14 +60,17 @@ export function createWidgets(o: WidgetsOptions) {
   };
   const recommendHost = {
     profile: o.profile,
-    state: (): ProfileState => recorder.state(),
     catalog: () => (catalog !== undefined || !o.catalogUrl ? Promise.resolve(catalog) : recorder.pull('catalog', o.catalogUrl, AGGREGATES_MAX_AGE_MS)),
     pulled: (name: 'cooccurrence' | 'popular') => (o.endpoint ? recorder.pull(name, undefined, AGGREGATES_MAX_AGE_MS) : Promise.resolve(undefined)),
     track: o.track,
+    fail,
+  };
+  const triggerHost = {
+    state: (): ProfileState => recorder.state(),
+    track: o.track,
     load: () => recorder.kept<TriggerMemory>('triggers'),
     save: (memory: TriggerMemory) => recorder.keep('triggers', memory),
-    triggers: o.triggers,
-    fail,
+    options: o.triggers,
   };
 
   /** Mounts the page's quizzes and renders its recommendation rows, loading their code if the page has any. */
@@ -73,7 +78,11 @@ export function createWidgets(o: WidgetsOptions) {
     if (document.querySelector('[data-attune-quiz]')) load('quiz', (m) => m.mountQuizzes(quizHost));
     // A catalog alone is reason enough: the trigger signals read it.
     if (document.querySelector('[data-attune-recs]') || catalog !== undefined || o.catalogUrl)
-      load('recommend', (m) => recorder.ready().then(() => m.mountRecommendations(recommendHost)));
+      load('recommend', async (m) => {
+        await recorder.ready();
+        const products = await m.mountRecommendations(recommendHost);
+        if (products.length) load('triggers', (t) => t.runTriggers(triggerHost, products));
+      });
   };
 
   return {

@@ -3,8 +3,7 @@
  * element (`data-limit`, `data-product` for `similar` and `bought-together`) is
  * ranked from the catalog, the visitor's profile and the collector's aggregates, and
  * rendered as cards. "Product List Viewed" is recorded once per view when a row is on
- * screen, "Product Clicked" on a click. Also runs the trigger detectors. Loaded only
- * on pages that have a row or a catalog.
+ * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
 import { validateCatalog, type Product } from '../../recommend/catalog';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
@@ -15,38 +14,35 @@ import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';
 import { boughtTogether } from '../../recommend/bought-together';
 import { forYou } from '../../recommend/for-you';
-import { detectTriggers, type TriggerMemory, type TriggerOptions } from '../../recommend/triggers';
 import { visitorOfProfile } from '../../recommend/visitor';
-import type { Profile, ProfileState } from '../../profile/profile';
+import type { Profile } from '../../profile/profile';
 import { renderRecommendations } from './render';
 import { whenSeen } from '../visible';
 
 /** What the recommendation widget needs from the instance. */
 export interface RecommendHost {
   profile(): Profile;
-  state(): ProfileState;
   /** The catalog as given (validated here), or undefined when there is none. */
   catalog(): Promise<unknown>;
   /** What the collector last sent for `cooccurrence` and `popular`, if anything. */
   pulled(name: 'cooccurrence' | 'popular'): Promise<unknown>;
   track(event: string, properties: object): void;
-  /** The trigger detectors' memory, stored on the device. */
-  load(): Promise<TriggerMemory | undefined>;
-  save(memory: TriggerMemory): void;
-  /** When a cart counts as abandoned, how long a product is new, … (defaults in `TriggerOptions`). */
-  triggers?: TriggerOptions;
   fail(code: string, path: string, problem: unknown): void;
 }
-
-/** The rows a page can ask for. */
-export const STRATEGIES = ['for-you', 'popular', 'trending', 'similar', 'bought-together', 'recently-viewed'];
 
 const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !Array.isArray(x);
 
 // Validated once per catalog object: the models index the same array each time.
 let lastRaw: unknown;
 let lastProducts: Product[] = [];
-function productsOf(raw: unknown, host: RecommendHost): Product[] {
+
+/**
+ * The catalog's valid products, validated once per catalog object; each problem is
+ * reported with its JSON path.
+ *
+ * @example productsOf(await host.catalog(), host)
+ */
+export function productsOf(raw: unknown, host: Pick<RecommendHost, 'fail'>): Product[] {
   if (raw !== lastRaw) {
     const { products, problems } = validateCatalog(raw);
     problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
@@ -56,16 +52,20 @@ function productsOf(raw: unknown, host: RecommendHost): Product[] {
   return lastProducts;
 }
 
-/** Ranks one row: `strategy` for `anchor` (a product id) at most `limit` products. */
-export function rankRow(strategy: string, input: RecommendInput, limit: number, anchor?: string): Product[] {
-  const options = { limit };
-  if (strategy == 'for-you') return forYou(input, options);
-  if (strategy == 'popular') return popular(input, options);
-  if (strategy == 'trending') return trending(input, options);
-  if (strategy == 'recently-viewed') return recentlyViewed(input, { ...options, includePurchased: true, fill: false });
-  if (!anchor) return [];
-  return strategy == 'similar' ? similar(input, anchor, options) : boughtTogether(input, anchor, options);
-}
+type Model = (input: RecommendInput, limit: number, anchor?: string) => Product[];
+
+/** The rows a page can ask for, by `data-attune-recs` name. */
+export const MODELS: Record<string, Model> = {
+  'for-you': (input, limit) => forYou(input, { limit }),
+  popular: (input, limit) => popular(input, { limit }),
+  trending: (input, limit) => trending(input, { limit }),
+  'recently-viewed': (input, limit) => recentlyViewed(input, { limit, includePurchased: true, fill: false }),
+  similar: (input, limit, anchor) => (anchor ? similar(input, anchor, { limit }) : []),
+  'bought-together': (input, limit, anchor) => (anchor ? boughtTogether(input, anchor, { limit }) : []),
+};
+
+// A product as Segment's e-commerce events list it.
+const item = (p: Product, position: number) => ({ product_id: p.id, name: p.title, price: p.price, position });
 
 /**
  * Renders the catalog's products `ids` as cards in `root`, in that order (a quiz
@@ -76,20 +76,20 @@ export function rankRow(strategy: string, input: RecommendInput, limit: number, 
 export async function renderProductIds(root: Element, ids: readonly string[], host: RecommendHost): Promise<void> {
   const catalog = productsOf(await host.catalog(), host);
   const products = ids.map((id) => catalog.find((p) => p.id === id)).filter((p): p is Product => !!p);
-  renderRecommendations(root, products, { onClick: (p, position) => host.track('Product Clicked', { list_id: 'quiz', product_id: p.id, name: p.title, price: p.price, position }) });
+  renderRecommendations(root, products, { onClick: (p, position) => host.track('Product Clicked', { list_id: 'quiz', ...item(p, position) }) });
 }
 
 let shownThisView = new WeakSet<Element>();
 
 /**
  * Renders every `[data-attune-recs]` row of the page for a new view (again: the
- * profile may have changed) and runs the trigger detectors; resolves when done.
+ * profile may have changed); resolves with the catalog's products once done.
  *
  * @example await mountRecommendations(host)
  */
-export async function mountRecommendations(host: RecommendHost): Promise<void> {
+export async function mountRecommendations(host: RecommendHost): Promise<Product[]> {
   const [raw, neighbours, popularBody] = await Promise.all([host.catalog(), host.pulled('cooccurrence'), host.pulled('popular')]);
-  if (raw === undefined) return host.fail('catalog-missing', 'catalog', 'Recommendations need a catalog: attune.catalog(items), options.catalog or data-catalog');
+  if (raw === undefined) return host.fail('catalog-missing', 'catalog', 'no catalog: give one in options, data-catalog or attune.catalog()'), [];
   const catalog = productsOf(raw, host);
   const counts = isObject(popularBody) && isObject(popularBody.counts) ? (popularBody.counts as Counts) : undefined;
   const input: RecommendInput = {
@@ -102,29 +102,26 @@ export async function mountRecommendations(host: RecommendHost): Promise<void> {
   // Each call is a view: its rows are seen (and recorded) anew.
   shownThisView = new WeakSet();
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
-    const strategy = root.getAttribute('data-attune-recs') || '';
-    if (!STRATEGIES.includes(strategy)) {
-      host.fail('recs-invalid', `recs(${strategy})`, `Unknown strategy; one of ${STRATEGIES.join(', ')}`);
+    const list_id = root.getAttribute('data-attune-recs')!;
+    const model = Object.prototype.hasOwnProperty.call(MODELS, list_id) && MODELS[list_id];
+    if (!model) {
+      host.fail('recs-invalid', `recs(${list_id})`, 'unknown strategy; one of ' + Object.keys(MODELS).join(', '));
       continue;
     }
-    const limit = Math.max(1, Math.min(100, parseInt(root.getAttribute('data-limit') || '', 10) || 4));
-    const anchor = root.getAttribute('data-product') || input.visitor!.viewed?.[0];
-    const products = rankRow(strategy, input, limit, anchor);
-    const list = (extra: object) => ({ list_id: strategy, ...extra });
+    const limit = Math.max(1, Math.min(100, parseInt(root.getAttribute('data-limit')!, 10) || 4));
+    const products = model(input, limit, root.getAttribute('data-product') || input.visitor!.viewed?.[0]);
     renderRecommendations(root, products, {
       limit,
       label: root.getAttribute('aria-label') || undefined,
-      onClick: (p, position) => host.track('Product Clicked', list({ product_id: p.id, name: p.title, price: p.price, position })),
+      onClick: (p, position) => host.track('Product Clicked', { list_id, ...item(p, position) }),
     });
     root.toggleAttribute('hidden', !products.length);
     const viewed = () => {
       if (shownThisView.has(root) || !products.length) return;
       shownThisView.add(root);
-      host.track('Product List Viewed', list({ products: products.map((p, i) => ({ product_id: p.id, name: p.title, price: p.price, position: i + 1 })) }));
+      host.track('Product List Viewed', { list_id, products: products.map((p, i) => item(p, i + 1)) });
     };
     whenSeen(root, viewed);
   }
-  const { events, memory } = detectTriggers(host.state(), catalog, Date.now(), host.triggers, await host.load());
-  events.forEach((e) => host.track(e.event, e.properties));
-  host.save(memory);
+  return catalog;
 }
