@@ -73,6 +73,8 @@ export interface ProfileState {
 /** What the profile keeps of a finished quiz ("Quiz Completed"). */
 export interface QuizOutcomeState {
   outcome: string;
+  /** Answers by question id (choices, ratings and numbers; free text and emails are not kept). */
+  answers: JsonObject;
   tags: string[];
   scores: Record<string, number>;
   at: number;
@@ -219,7 +221,8 @@ function learnQuiz(state: ProfileState, p: JsonObject, now: number) {
   const scores: Record<string, number> = {};
   if (isObject(p.scores)) for (const k in p.scores) if (num(p.scores[k]) !== undefined) scores[k] = num(p.scores[k])!;
   const tags = Array.isArray(p.tags) ? p.tags.filter((t): t is string => typeof t === 'string') : [];
-  (state.quizzes ||= {})[quiz] = { outcome, tags, scores, at: now };
+  const answers = isObject(p.answers) ? p.answers : {};
+  (state.quizzes ||= {})[quiz] = { outcome, answers, tags, scores, at: now };
   if (isObject(p.traits)) Object.assign(state.traits, p.traits);
 }
 

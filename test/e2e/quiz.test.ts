@@ -43,7 +43,11 @@ describeE2E('product-finder quiz', () => {
     await expect.poll(() => page.locator('.attune-quiz__products [data-attune-card]').evaluateAll((els) => els.map((e) => e.getAttribute('data-attune-card')))).toContain('trail-runner');
     expect(await page.locator('.attune-quiz__products [data-attune-card="trail-runner"] .attune-recs__title').textContent()).toBe('Trail Runner');
     const profile = await page.evaluate(() => window.Attune.profile());
-    expect(profile.quizzes!['product-finder']).toMatchObject({ outcome: 'trail-runner', tags: expect.arrayContaining(['running']) });
+    expect(profile.quizzes!['product-finder']).toMatchObject({
+      outcome: 'trail-runner',
+      answers: { activity: 'run', distance: 'short', weather: ['rain'], budget: 1 },
+      tags: expect.arrayContaining(['running']),
+    });
     expect(profile.traits).toMatchObject({ quizOutcome: 'trail-runner' });
     await flush(page);
     const names = (await page.evaluate(() => window.Attune.export()))!.events.map((e) => e.event).filter((n) => n?.startsWith('Quiz'));

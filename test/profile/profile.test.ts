@@ -208,3 +208,26 @@ describe('profile view', () => {
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
 });
+
+describe('profile: quiz outcomes', () => {
+  it('learns a finished quiz from "Quiz Completed": outcome, answers, tags, scores, and the outcome traits', () => {
+    const state = learn([
+      track(T0, 'Quiz Completed', {
+        quiz_id: 'finder',
+        outcome: 'runner',
+        answers: { activity: 'run', weather: ['rain'] },
+        tags: ['running', 7 as never],
+        scores: { run: 2, junk: 'x' },
+        traits: { quizOutcome: 'runner' },
+      }),
+      track(T0 + DAY, 'Quiz Completed', { quiz_id: 'finder', outcome: 'hiker', traits: { quizOutcome: 'hiker' } }),
+      track(T0 + DAY, 'Quiz Completed', { outcome: 'no quiz id' }),
+    ]);
+    const view = profileView(state, T0 + DAY);
+    // The latest finish of a quiz is what is kept.
+    expect(view.quizzes).toEqual({ finder: { outcome: 'hiker', answers: {}, tags: [], scores: {}, at: T0 + DAY } });
+    expect(view.traits).toEqual({ quizOutcome: 'hiker' });
+    const first = learn([track(T0, 'Quiz Completed', { quiz_id: 'finder', outcome: 'runner', answers: { activity: 'run' }, tags: ['running', 7 as never], scores: { run: 2, junk: 'x' } })]);
+    expect(first.quizzes!.finder).toEqual({ outcome: 'runner', answers: { activity: 'run' }, tags: ['running'], scores: { run: 2 }, at: T0 });
+  });
+});

@@ -189,8 +189,11 @@ export function renderQuiz(root: Element, runner: QuizRunner, hooks: QuizHooks =
     if (cta && safeUrl(cta.href, 'href')) el<HTMLAnchorElement>(section, 'a', 'cta', tx(cta.label)).href = cta.href;
     // Only a finish seen here is news: a quiz resumed as finished was reported when it finished.
     if (focus) {
-      // Scores and the outcome's traits travel with the event, so the profile learns them from it.
-      emit('Quiz Completed', { outcome: o.id, products: r.products, tags: r.tags, scores: r.scores, traits: r.traits });
+      // Answers, scores and the outcome's traits travel with the event, so the profile learns them
+      // from it; free text and email answers stay out, as they may be personal.
+      const answers: Any = {};
+      for (const q of quiz.questions) if (q.id in r.answers && !/text|email/.test(q.type)) answers[q.id] = r.answers[q.id];
+      emit('Quiz Completed', { outcome: o.id, products: r.products, tags: r.tags, scores: r.scores, answers, traits: r.traits });
       call(hooks.onResult, r);
       title.focus();
     }
