@@ -105,6 +105,22 @@ export async function attuneReady(page: Page): Promise<void> {
   await page.evaluate(() => window.Attune.ready);
 }
 
+/**
+ * Makes the demo's visitor a known user outside the home hero's 5 % holdout (the
+ * placement hashes `userId`), so a test of who sees which hero is not a lottery. The
+ * identify call is queued before the script tag runs, as a site's snippet would.
+ */
+export async function notHeldOut(page: Page): Promise<string> {
+  const { hashBucket } = await import('../../src/decide/hash');
+  let n = 0;
+  while (hashBucket('home-hero:holdout:0', `e2e-visitor-${n}`) < 0.05) n++;
+  const userId = `e2e-visitor-${n}`;
+  await page.addInitScript((id) => {
+    (window as unknown as { attune: unknown[] }).attune = [['identify', id]];
+  }, userId);
+  return userId;
+}
+
 /** Resolves once every event recorded so far is stored. */
 export const flush = (page: Page) => page.evaluate(() => window.Attune.flush());
 

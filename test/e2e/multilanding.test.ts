@@ -3,7 +3,7 @@
 // IndexedDB), a broken placement leaves the rest working, impressions wait until a
 // slot is seen, and an SPA route change decides again.
 import { expect, it } from 'vitest';
-import { attuneReady, describeE2E, firstPage, flush, setupE2E, type AttuneExport } from './browser';
+import { attuneReady, describeE2E, firstPage, flush, notHeldOut, setupE2E, type AttuneExport } from './browser';
 import { chooseByWeights, hashBucket } from '../../src/decide/hash';
 
 declare global {
@@ -32,6 +32,7 @@ describeE2E('multilanding', () => {
   it('with the script in <head>, shows the campaign variant at the first paint and never paints the default', async () => {
     const context = await e2e.launch();
     const { page, pageErrors } = await firstPage(context);
+    await notHeldOut(page);
     await page.addInitScript(WATCH_HERO);
     await page.goto(e2e.url('/index.html?utm_campaign=repair'));
     await attuneReady(page);

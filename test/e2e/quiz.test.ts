@@ -3,7 +3,7 @@
 // hero changed by it on the next page view, through a segment.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { attuneReady, describeE2E, firstPage, flush, setupE2E } from './browser';
+import { attuneReady, describeE2E, firstPage, flush, notHeldOut, setupE2E } from './browser';
 
 const legend = (page: Page) => page.locator('.attune-quiz legend').textContent();
 
@@ -23,6 +23,7 @@ describeE2E('product-finder quiz', () => {
   it('is completed with the keyboard alone; the outcome reaches the profile and the next hero', async () => {
     const context = await e2e.launch();
     const { page, pageErrors } = await firstPage(context);
+    await notHeldOut(page);
     await page.goto(e2e.url('/index.html'));
     await attuneReady(page);
     await expect.poll(() => legend(page)).toBe('What will you mostly do?');

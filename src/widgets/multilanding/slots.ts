@@ -6,7 +6,7 @@
  * - While the document is still being parsed (the script tag in `<head>`), a
  *   MutationObserver sees each slot as the parser inserts it. It is decided as soon
  *   as its markup is complete and stored data is loaded; until then it is hidden with
- *   `visibility: hidden` (no layout shift), for at most {@link HIDE_MS}, after which it is
+ *   `visibility: hidden` (no layout shift), for at most {@link STORAGE_WAIT_MS}, after which it is
  *   decided with what is known in memory.
  * - Loaded later (`async`), slots are decided at once. Slots marked `data-attune-hide`
  *   are hidden by the site's own CSS until Attune marks them `data-attune-done`, a
@@ -20,6 +20,13 @@ import { whenSeen } from '../visible';
 
 /** How long a slot may stay hidden while Attune waits for stored data, in milliseconds. */
 export const HIDE_MS = 300;
+
+/**
+ * How long a slot parsed before stored data is loaded may wait for it, hidden, in
+ * milliseconds. IndexedDB answers in a few milliseconds; this is the bound for a slow
+ * device, past which a returning visitor gets a decision made without their profile.
+ */
+export const STORAGE_WAIT_MS = 1000;
 
 /** What the slots need from the instance. */
 export interface SlotHost {
@@ -109,7 +116,7 @@ export function mountSlots(host: SlotHost) {
   const hide = (el: Element) => {
     if (hidden.has(el)) return;
     const style = (el as HTMLElement).style;
-    hidden.set(el, [style.visibility, setTimeout(() => expire(el), HIDE_MS)]);
+    hidden.set(el, [style.visibility, setTimeout(() => expire(el), STORAGE_WAIT_MS)]);
     style.visibility = 'hidden';
   };
 
