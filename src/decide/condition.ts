@@ -158,23 +158,30 @@ function type(v: unknown): string {
  * appends `~` to a bare `x.y.z` so a release sorts after its pre-releases.
  */
 export function paddedVersion(v: unknown): string {
-  const s = typeof v == 'number' ? v + '' : v && typeof v == 'string' ? v : '0';
+  return padded(typeof v == 'number' ? v + '' : v && typeof v == 'string' ? v : '0');
+}
+
+// Compiled patterns and padded versions, kept since the same conditions run on every
+// decision (and the same few attribute values come back): a bounded map per kind.
+const memo = <T>(make: (key: string) => T) => {
+  const made = new Map<string, T>();
+  return (key: string): T => {
+    let x = made.get(key);
+    if (x === undefined) {
+      if (made.size > 200) made.clear();
+      made.set(key, (x = make(key)));
+    }
+    return x;
+  };
+};
+const padded = memo((s) => {
   const parts = s.replace(/^v|\+.*$/g, '').split(/[-.]/);
   if (parts.length == 3) parts.push('~');
   return parts.map((x) => (/^\d+$/.test(x) ? x.padStart(5, ' ') : x)).join('-');
-}
-
-// Compiled patterns, since the same conditions run on every decision.
-const patterns = new Map<string, RegExp>();
-const pattern = (source: string, flags: string) => {
-  const key = flags + source;
-  let re = patterns.get(key);
-  if (!re) {
-    if (patterns.size > 200) patterns.clear();
-    patterns.set(key, (re = new RegExp(source, flags)));
-  }
-  return re;
-};
+});
+// The flag ('i' or '-') first, then the source.
+const compiled = memo((key) => new RegExp(key.slice(1), key[0] == 'i' ? 'i' : ''));
+const pattern = (source: string, flags: string) => compiled((flags || '-') + source);
 
 function operator(op: string, a: any, e: any, s: Steps, r: Report): boolean {
   switch (op) {
