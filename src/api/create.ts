@@ -27,7 +27,6 @@ export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 /** How long `ready` waits for a first fetch of the config from `configUrl`, when nothing is cached. */
 export const CONFIG_WAIT_MS = 2000;
 
-
 const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 
 /** Builds an instance; the entries choose how on-demand code is loaded. */
@@ -43,12 +42,13 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   const invalid = (path: string, expected: string, got: unknown) =>
     fail('invalid-argument', path, `Expected ${expected}, got ${JSON.stringify(got)}`);
   const profileOptions = { ...DEFAULT_PROFILE_OPTIONS, ...options.profile };
+  const endpoint = options.endpoint?.replace(/\/+$/, '');
   const recorder = createRecorder({
     site: String(options.site || 'default'),
     consent: initialConsent(!!options.requireConsent, options.respectPrivacySignals !== false),
     profile: profileOptions,
     retention: { ...DEFAULT_RETENTION, ...options.retention },
-    endpoint: options.endpoint?.replace(/\/+$/, ''),
+    endpoint,
     sync: options.sync ?? {},
     fail,
     onCommit: (event) => emitter.emit('event', event),
@@ -151,7 +151,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     track: (event, properties) => instance.track(event, properties),
     identify: (traits) => record({ type: 'identify', traits }),
     fail,
-    endpoint: options.endpoint?.replace(/\/+$/, ''),
+    endpoint,
     catalog: options.catalog,
     catalogUrl: options.catalogUrl,
     triggers: options.triggers,

@@ -107,11 +107,22 @@ export function mountSlots(host: SlotHost) {
     }
   };
 
+  // Entry points run from observers and timers: a problem is reported, never thrown into the page.
+  const safe =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        host.fail('internal', 'slots', error);
+      }
+    };
+
   // Waited long enough: decide with what is known (or, with no config yet, show the default).
-  const expire = (el: Element) => {
+  const expire = safe((el: Element) => {
     const p = host.placements().find((p) => find(p) === el);
     p && done.get(el) !== p.id ? show(el, p) : reveal(el);
-  };
+  });
 
   const hide = (el: Element) => {
     if (hidden.has(el)) return;
@@ -120,7 +131,7 @@ export function mountSlots(host: SlotHost) {
     style.visibility = 'hidden';
   };
 
-  const scan = (initial?: boolean) => {
+  const scan = safe((initial?: boolean) => {
     if (stopped) return;
     for (const p of host.placements()) {
       const el = find(p);
@@ -130,7 +141,7 @@ export function mountSlots(host: SlotHost) {
       else if (doc.readyState == 'loading') hide(el);
     }
     if (doc.readyState == 'loading' && host.configPending()) doc.querySelectorAll('[data-attune-slot]').forEach(hide);
-  };
+  });
 
   const observer = new MutationObserver(() => scan());
   observer.observe(doc.documentElement, { childList: true, subtree: true });

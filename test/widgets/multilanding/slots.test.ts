@@ -94,6 +94,18 @@ describe('mountSlots after parsing', () => {
     expect(document.querySelector('[data-attune-slot="hero"] h1')!.textContent).toBe('Eco');
   });
 
+  it('reports a widget that throws instead of throwing into the page, and still reveals the slot', async () => {
+    const { calls, slots } = host({
+      mount: () => {
+        throw new Error('boom');
+      },
+    });
+    stop = slots.stop;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls.failed).toContain('internal slots');
+    expect(document.querySelector('#quiz')!.hasAttribute('data-attune-done')).toBe(true);
+  });
+
   it('reports a selector that does not parse, and carries on', async () => {
     const { config: odd } = validateConfig({ placements: [{ id: 'odd', selector: '#quiz', variants: [{ id: 'a' }] }] });
     odd.placements[0].selector = '##';
