@@ -10,16 +10,10 @@
 // IIFE from a local server, beside dist/attune.min.js for the instance row.
 //
 // The same self-contained function (`measureInRealm`) checks and times both sides in both realms.
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { rollup } from 'rollup';
-import { nodeResolve } from '@rollup/plugin-node-resolve';
-import typescript from '@rollup/plugin-typescript';
-import { DIST, ROOT, SRC, heading, int, median, printTable, quantile, us } from './lib.mjs';
-import { CHROMIUM } from './track-chromium.mjs';
+import { DIST, SRC, heading, int, median, printTable, quantile, us } from './lib.mjs';
+import { CHROMIUM, bundleEntry, describeTimer, hasChromium, importText, withChromium } from './browser.mjs';
 
 const WARMUP = 2_000;
 const BATCHES = 200;
@@ -287,17 +281,6 @@ function measureInRealm(lib, p) {
   return { problems, errors, picks, times, sink };
 }
 
-/** Runs in the page: the smallest step performance.now() takes, and whether the page is isolated. */
-function timerInPage() {
-  let step = Infinity;
-  for (let i = 0, last = performance.now(); i < 200_000 && step > 0.0005; i++) {
-    const now = performance.now();
-    if (now > last) step = Math.min(step, now - last);
-    last = now;
-  }
-  return { step, isolated: globalThis.crossOriginIsolated === true, userAgent: navigator.userAgent };
-}
-
 /**
  * Runs in the page: the script tag's instance, fed events until its own attributes satisfy the same
  * conditions (its profile, the page's URL, the browser's locale), checked the same way, then timed.
@@ -370,49 +353,24 @@ async function instanceInPage(p) {
 
 /** Bundles the engine, validateConfig and GrowthBook: an ES module for Node and an IIFE for the page. */
 async function buildBundles() {
-  const ENTRY = '\0bench-decide-entry';
   const source = [
     `export { decidePlacement } from ${JSON.stringify(path.join(SRC, 'decide', 'engine.ts'))};`,
     `export { validateConfig } from ${JSON.stringify(path.join(SRC, 'decide', 'config.ts'))};`,
     `export { GrowthBook } from '@growthbook/growthbook';`,
   ].join('\n');
-  const warnings = [];
-  const bundle = await rollup({
-    input: ENTRY,
-    plugins: [
-      { name: 'bench-decide-entry', resolveId: (id) => (id === ENTRY ? ENTRY : null), load: (id) => (id === ENTRY ? source : null) },
-      {
-        name: 'bench-node-env-production',
-        transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null } : null),
-      },
-      nodeResolve({ browser: true }),
-      typescript({ tsconfig: path.join(ROOT, 'tsconfig.json'), noEmit: false, outDir: undefined }),
-    ],
-    onwarn: (warning) => warning.code !== 'CIRCULAR_DEPENDENCY' && warnings.push(warning.message),
-  });
-  try {
-    const esm = (await bundle.generate({ format: 'es' })).output[0].code;
-    const iife =
-      (await bundle.generate({ format: 'iife', name: '__benchDecide' })).output[0].code +
+  const nodeEnvProduction = {
+    name: 'bench-node-env-production',
+    transform: (code) => (code.includes('process.env.NODE_ENV') ? { code: code.replaceAll('process.env.NODE_ENV', '"production"'), map: null } : null),
+  };
+  const { es, iife, warnings } = await bundleEntry(source, { name: '__benchDecide', plugins: [nodeEnvProduction], typescript: 'project' });
+  return {
+    esm: es,
+    iife:
+      iife +
       '\nwindow.benchAttune = { decidePlacement: __benchDecide.decidePlacement, validateConfig: __benchDecide.validateConfig };' +
-      '\nwindow.benchGrowthBook = __benchDecide.GrowthBook;\n';
-    return { esm, iife, warnings };
-  } finally {
-    await bundle.close();
-  }
-}
-
-/** Imports an ES module given as text, from a temporary file under .tmp/ removed right after. */
-async function importText(code) {
-  mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
-  const dir = mkdtempSync(path.join(ROOT, '.tmp', 'bench-decide-'));
-  try {
-    const file = path.join(dir, 'decide-bundle.mjs');
-    writeFileSync(file, code);
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      '\nwindow.benchGrowthBook = __benchDecide.GrowthBook;\n',
+    warnings,
+  };
 }
 
 const PAGE_PATH = '/shoes/trail-runner?utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email';
@@ -421,24 +379,6 @@ const page = (withInstance) => `<!doctype html>
 <script src="/bench-decide.js"></script>
 ${withInstance ? '<script src="/attune.min.js" data-site="bench-decide" data-no-capture="all"></script>' : ''}
 </head><body><main><h1>Trail runner</h1><p>Nothing to see.</p></main></body></html>`;
-
-/** Serves the page (at any path), the bench bundle and dist/attune.min.js, cross-origin isolated for a finer timer. */
-function serve(iife, withInstance) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://localhost');
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
-    const js = { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' };
-    if (url.pathname === '/bench-decide.js') res.writeHead(200, js).end(iife);
-    else if (url.pathname === '/attune.min.js' && withInstance) res.writeHead(200, js).end(readFileSync(path.join(DIST, 'attune.min.js')));
-    else if (url.pathname === '/favicon.ico') res.writeHead(204, headers).end();
-    else if (url.pathname.endsWith('.js')) res.writeHead(404, headers).end();
-    else res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(page(withInstance));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /** What both realms are given. */
 function params(sides) {
@@ -496,7 +436,7 @@ export async function run() {
   };
 
   // Node
-  const lib = await importText(esm);
+  const lib = await importText(esm, 'bench-decide-');
   const nodeResult = measureInRealm(lib, p);
   assertAgreement('Node', nodeResult);
   console.log(`both sides agree in Node: no targeted variant matches; split over ${int(IDS)} ids: ${Object.entries(nodeResult.picks).map(([v, c]) => `${v} ${c}`).join(', ')}, the same id by id`);
@@ -511,33 +451,17 @@ export async function run() {
 
   // Chromium
   let chromiumNote = '';
-  if (!existsSync(CHROMIUM)) {
+  if (!hasChromium()) {
     chromiumNote = `Chromium figures skipped: no browser at ${CHROMIUM}.`;
     summary.push({ metric: 'Chromium figures', value: 'skipped', note: `no ${CHROMIUM}` });
   } else {
     const withInstance = existsSync(path.join(DIST, 'attune.min.js'));
-    const { chromium } = await import('playwright-core');
-    const profileDir = mkdtempSync(path.join(tmpdir(), 'attune-bench-decide-'));
-    const server = await serve(iife, withInstance);
-    let context;
-    try {
-      context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        locale: 'en-GB',
-        timezoneId: 'Europe/London',
-        args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-      const tab = context.pages()[0] ?? (await context.newPage());
-      const pageErrors = [];
-      tab.on('pageerror', (error) => pageErrors.push(String(error)));
-      tab.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-      await tab.goto(`http://127.0.0.1:${server.address().port}${PAGE_PATH}`, { waitUntil: 'load' });
+    const launch = { locale: 'en-GB', timezoneId: 'Europe/London' };
+    await withChromium({ page: page(withInstance), scripts: { '/bench-decide.js': iife }, dist: withInstance, path: PAGE_PATH, launch }, async ({ tab, pageErrors, timer }) => {
       const loaded = await tab.evaluate(() => !!window.benchAttune && !!window.benchGrowthBook);
       if (!loaded) throw new Error(`the bench bundle did not load in Chromium${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
-      const timer = await tab.evaluate(timerInPage);
       const timerNote = `; timer step ${us(timer.step * 1000)}`;
-      console.log(`${timer.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? 'Chromium'}; crossOriginIsolated=${timer.isolated}; performance.now() step ≈ ${us(timer.step * 1000)}`);
+      console.log(describeTimer(timer));
 
       const r = await tab.evaluate(`(${measureInRealm})({ ...window.benchAttune, GrowthBook: window.benchGrowthBook }, ${JSON.stringify(p)})`);
       assertAgreement('Chromium', r);
@@ -570,12 +494,7 @@ export async function run() {
           ` Events recorded while timing: ${inst.eventsDuring}; SDK errors reported: ${inst.reported.length}${inst.reported.length ? ` (first: ${inst.reported[0]})` : ''}.`;
       }
       if (pageErrors.length) chromiumNote += `\npage errors: ${pageErrors.slice(0, 3).join(' | ')}`;
-    } finally {
-      await context?.close().catch(() => {});
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      rmSync(profileDir, { recursive: true, force: true });
-    }
+    });
   }
 
   printTable(rows);

@@ -1,12 +1,13 @@
 // Recommendations (issue 7): offline quality under the leave-last-out protocol, build and
 // query times at the scale of the goals, and the widget's size.
 //
-//   node bench/recs.mjs [--interactions FILE.csv]... [--ease [N]] [--only eval|perf|size]
+//   node bench/recs.mjs [--interactions FILE.csv]... [--ease [N]] [--only eval|perf|chromium|size]
 //
 // Without --interactions, the two views of the UCI Online Retail sample in bench/data/
 // (written by scripts/online-retail-to-interactions.mjs, regenerated when missing).
 // The models are src/recommend/ itself, bundled on the fly by importSource (see
 // profile-node.mjs): no build of dist/ is needed, and nothing here is a copy of them.
+// The query times in Chromium are bench/recs-chromium.mjs's (`--only chromium`).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,8 +99,9 @@ async function evaluateFile(A, file, { ease }) {
   ];
 }
 
-// Visitors with 20 views, 3 cart lines, 30 purchases, affinities and a quiz outcome.
-function visitorsFor(catalog, count, seed = 3) {
+// Visitors with 20 views, 3 cart lines, 30 purchases, affinities and a quiz outcome
+// (also bench/recs-chromium.mjs's, so both realms rank for the same visitors).
+export function visitorsFor(catalog, count, seed = 3) {
   const random = seeded(seed);
   const anyId = () => catalog[Math.floor(random() * catalog.length)].id;
   return Array.from({ length: count }, () => ({
@@ -167,7 +169,7 @@ async function performanceFigures(A) {
     summary.push({ metric: `${name} per call (10k items)`, value: us(median(times)), note: `p95 ${us(quantile(times, 0.95))}; goal ≤ 1 ms` });
   }
   printTable(rows);
-  console.log(`(neighbour table: ${int(Object.keys(neighbours).length)} products, ${int(JSON.stringify(neighbours).length)} B as JSON; Chromium not measured here)`);
+  console.log(`(neighbour table: ${int(Object.keys(neighbours).length)} products, ${int(JSON.stringify(neighbours).length)} B as JSON; Chromium: see below, or --only chromium)`);
   return summary;
 }
 
@@ -203,6 +205,7 @@ export async function run({ files = DEFAULT_FILES, ease = 0, only = null } = {})
     for (const file of files) summary.push(...(await evaluateFile(A, file, { ease })));
   }
   if (!only || only === 'perf') summary.push(...(await performanceFigures(A)));
+  if (!only || only === 'chromium') summary.push(...(await (await import('./recs-chromium.mjs')).run({ shared: { RECOMMENDED, visitorsFor } })));
   if (!only || only === 'size') summary.push(...(await sizeFigures()));
   return summary;
 }
@@ -216,7 +219,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (args[i] === '--interactions') files.push(path.resolve(args[++i] ?? ''));
     else if (args[i] === '--ease') ease = /^\d+$/.test(args[i + 1] ?? '') ? +args[++i] : 1000;
     else if (args[i] === '--only') only = args[++i];
-    else throw new Error(`unknown argument ${args[i]} (use --interactions FILE.csv, --ease [N], --only eval|perf|size)`);
+    else throw new Error(`unknown argument ${args[i]} (use --interactions FILE.csv, --ease [N], --only eval|perf|chromium|size)`);
   }
   const summary = await run({ files: files.length ? files : DEFAULT_FILES, ease, only });
   heading('Summary');

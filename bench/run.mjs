@@ -2,8 +2,9 @@
 // turn, and prints a summary. It prints figures and never fails on speed: the exit code is 1 only
 // when something is broken (the build fails, a bench throws).
 //
-// A bench module exports `async function run()` that prints its own details and returns summary
-// rows: [{ metric, value, note? }]. bench/collector.mjs, when present, runs last.
+// A bench module exports `async function run(options?)` that prints its own details and returns
+// summary rows: [{ metric, value, note? }]; a BENCHES entry's `options` are passed to it.
+// bench/collector.mjs, when present, runs last.
 // ATTUNE_BENCH_REBUILD=1 forces the build.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +18,10 @@ const BENCHES = [
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },
   { name: 'decide vs GrowthBook', file: 'decide.mjs' },
+  { name: 'quiz', file: 'quiz.mjs' },
+  // The offline evaluation only (~8 s): Node query times, --ease and the widget bundles are `npm run bench:recs`'s.
+  { name: 'recommendations (offline)', file: 'recs.mjs', options: { only: 'eval' } },
+  { name: 'recommendations (Chromium)', file: 'recs-chromium.mjs' },
 ];
 /** Written separately; run last when it exists. */
 const COLLECTOR = { name: 'collector', file: 'collector.mjs' };
@@ -56,11 +61,11 @@ async function main() {
   }
   const benches = [...BENCHES];
   if (existsSync(new URL(COLLECTOR.file, import.meta.url))) benches.push(COLLECTOR);
-  for (const { name, file } of benches) {
+  for (const { name, file, options } of benches) {
     try {
       const module = await import(pathToFileURL(path.join(ROOT, 'bench', file)).href);
       // A module without `run` did its work when it was imported.
-      const result = typeof module.run === 'function' ? await module.run() : undefined;
+      const result = typeof module.run === 'function' ? await module.run(options) : undefined;
       for (const row of Array.isArray(result) ? result : []) rows.push([name, row.metric, row.value, row.note ?? '']);
     } catch (error) {
       broken.push(name);
