@@ -197,8 +197,9 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   if (slots) stops.push(slots.stop);
   // Quizzes and recommendation rows in the page's markup: once it is parsed.
   if (typeof document == 'object') {
-    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', guard('widgets', widgets.scan), { once: true });
-    else guard('widgets', widgets.scan)();
+    const firstScan = guard('widgets', () => widgets.scan(true));
+    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', firstScan, { once: true });
+    else firstScan();
   }
   let views = 0;
   const newView = () => {
@@ -206,7 +207,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     decisions.newView();
     slotPlacements = decisions.placements();
     slots?.rescan();
-    widgets.scan();
+    widgets.scan(true);
   };
 
   let currentPath = location.pathname;

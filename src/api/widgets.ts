@@ -7,7 +7,7 @@ import type { Recorder } from './recorder';
 /** The quiz widget's module, loaded on pages that have a quiz. */
 export type QuizModule = Pick<typeof import('../widgets/quiz/index'), 'mountQuiz' | 'mountQuizzes'>;
 /** The recommendation widget's module, loaded on pages that have a row or a catalog. */
-export type RecommendModule = Pick<typeof import('../widgets/recommend/index'), 'mountRecommendations' | 'productsOf' | 'renderProductIds'>;
+export type RecommendModule = Pick<typeof import('../widgets/recommend/index'), 'mountRecommendations'>;
 /** The trigger signals' module, loaded on pages with a catalog. */
 export type TriggersModule = typeof import('../widgets/recommend/triggers');
 
@@ -46,10 +46,15 @@ export function createWidgets(o: WidgetsOptions) {
     ((modules[name] ||= o.loaders[name]() as never) as Promise<never>).then(use).catch((error) => fail('load-failed', name, error));
 
   const quizHost = {
-    // A quiz outcome's products as cards, when there is a catalog to draw them from.
+    // A quiz outcome's products as a row of cards, when there is a catalog to draw them from.
     renderProducts:
       o.catalog !== undefined || o.catalogUrl
-        ? (container: Element, ids: string[]) => load('recommend', (m) => m.renderProductIds(container, ids, recommendHost))
+        ? (container: Element, ids: string[]) => {
+            container.setAttribute('data-attune-recs', 'products');
+            container.setAttribute('data-product', ids.join(' '));
+            container.setAttribute('data-limit', String(ids.length));
+            scan();
+          }
         : undefined,
     track: o.track,
     identify: o.identify,
@@ -73,14 +78,17 @@ export function createWidgets(o: WidgetsOptions) {
     options: o.triggers,
   };
 
-  /** Mounts the page's quizzes and renders its recommendation rows, loading their code if the page has any. */
-  const scan = () => {
+  /**
+   * Mounts the page's quizzes and renders its recommendation rows, loading their code if
+   * the page has any; on a new `view` the rows are seen (and recorded) anew.
+   */
+  const scan = (view?: boolean) => {
     if (document.querySelector('[data-attune-quiz]')) load('quiz', (m) => m.mountQuizzes(quizHost));
     // A catalog alone is reason enough: the trigger signals read it.
     if (document.querySelector('[data-attune-recs]') || catalog !== undefined || o.catalogUrl)
       load('recommend', async (m) => {
         await recorder.ready();
-        const products = await m.mountRecommendations(recommendHost);
+        const products = await m.mountRecommendations(recommendHost, view);
         if (products.length) load('triggers', (t) => t.runTriggers(triggerHost, products));
       });
   };

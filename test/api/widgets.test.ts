@@ -84,6 +84,17 @@ describe('recommendation rows on an instance', () => {
     expect(clicked?.properties).toMatchObject({ list_id: 'popular', product_id: 'tent', position: 1 });
   });
 
+  it('renders a hand-picked row in the given order, leaving out ids the catalog does not have', async () => {
+    document.body.innerHTML = '<div data-attune-recs="products" data-product="stove nope tent"></div><div data-attune-recs="products"></div>';
+    makeAttune({ catalog: CATALOG });
+    const [picked, empty] = document.querySelectorAll('[data-attune-recs]');
+    expect(await until(() => picked.querySelectorAll('[data-attune-card]').length === 2)).toBe(true);
+    expect([...picked.querySelectorAll('[data-attune-card]')].map((c) => c.getAttribute('data-attune-card'))).toEqual(['stove', 'tent']);
+    // No ids, no row: it is hidden rather than filled with anything else.
+    expect(empty.hasAttribute('hidden')).toBe(true);
+    expect(empty.querySelectorAll('[data-attune-card]')).toHaveLength(0);
+  });
+
   it('renders rows again with a catalog set in code', async () => {
     document.body.innerHTML = '<div data-attune-recs="recently-viewed"></div><div data-attune-recs="for-you"></div>';
     const { attune } = makeAttune();

@@ -2,5 +2,5 @@
  * The recommendation widget, loaded only on pages that have a row or a catalog: by
  * the script tag as `attune.recs.min.js`, by bundlers as a separate chunk.
  */
-export { mountRecommendations, productsOf, renderProductIds, MODELS, type RecommendHost } from './mount';
+export { mountRecommendations, productsOf, MODELS, type RecommendHost } from './mount';
 export { renderRecommendations, type RenderOptions } from './render';

@@ -62,32 +62,28 @@ export const MODELS: Record<string, Model> = {
   'recently-viewed': (input, limit) => recentlyViewed(input, { limit, includePurchased: true, fill: false }),
   similar: (input, limit, anchor) => (anchor ? similar(input, anchor, { limit }) : []),
   'bought-together': (input, limit, anchor) => (anchor ? boughtTogether(input, anchor, { limit }) : []),
+  // Hand-picked, in the given order (a quiz outcome's products): `data-product="id id …"`.
+  products: (input, limit, ids = '') =>
+    ids
+      .split(/\s+/)
+      .map((id) => input.catalog.find((p) => p.id === id)!)
+      .filter(Boolean)
+      .slice(0, limit),
 };
 
 // A product as Segment's e-commerce events list it.
 const item = (p: Product, position: number) => ({ product_id: p.id, name: p.title, price: p.price, position });
 
-/**
- * Renders the catalog's products `ids` as cards in `root`, in that order (a quiz
- * outcome's products); ids the catalog does not have are left out.
- *
- * @example await renderProductIds(container, ['trail-runner'], host)
- */
-export async function renderProductIds(root: Element, ids: readonly string[], host: RecommendHost): Promise<void> {
-  const catalog = productsOf(await host.catalog(), host);
-  const products = ids.map((id) => catalog.find((p) => p.id === id)).filter((p): p is Product => !!p);
-  renderRecommendations(root, products, { onClick: (p, position) => host.track('Product Clicked', { list_id: 'quiz', ...item(p, position) }) });
-}
-
 let shownThisView = new WeakSet<Element>();
 
 /**
- * Renders every `[data-attune-recs]` row of the page for a new view (again: the
- * profile may have changed); resolves with the catalog's products once done.
+ * Renders every `[data-attune-recs]` row of the page (again: the profile may have
+ * changed); resolves with the catalog's products once done. On a `view` (a new page
+ * view) every row is seen anew; otherwise rows already seen are not recorded again.
  *
  * @example await mountRecommendations(host)
  */
-export async function mountRecommendations(host: RecommendHost): Promise<Product[]> {
+export async function mountRecommendations(host: RecommendHost, view?: boolean): Promise<Product[]> {
   const [raw, neighbours, popularBody] = await Promise.all([host.catalog(), host.pulled('cooccurrence'), host.pulled('popular')]);
   if (raw === undefined) return host.fail('catalog-missing', 'catalog', 'no catalog: give one in options, data-catalog or attune.catalog()'), [];
   const catalog = productsOf(raw, host);
@@ -99,8 +95,7 @@ export async function mountRecommendations(host: RecommendHost): Promise<Product
     counts,
     trending: isObject(popularBody) && isObject(popularBody.trending) ? (popularBody.trending as Counts) : counts,
   };
-  // Each call is a view: its rows are seen (and recorded) anew.
-  shownThisView = new WeakSet();
+  if (view) shownThisView = new WeakSet();
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
     const list_id = root.getAttribute('data-attune-recs')!;
     const model = Object.prototype.hasOwnProperty.call(MODELS, list_id) && MODELS[list_id];
@@ -109,7 +104,7 @@ export async function mountRecommendations(host: RecommendHost): Promise<Product
       continue;
     }
     const limit = Math.max(1, Math.min(100, parseInt(root.getAttribute('data-limit')!, 10) || 4));
-    const products = model(input, limit, root.getAttribute('data-product') || input.visitor!.viewed?.[0]);
+    const products = model(input, limit, root.getAttribute('data-product') || (model != MODELS.products ? input.visitor!.viewed?.[0] : ''));
     renderRecommendations(root, products, {
       limit,
       label: root.getAttribute('aria-label') || undefined,
