@@ -3,6 +3,7 @@
  * config, so one bad item (a missing id, a `javascript:` link) is reported with its
  * JSON path and skipped, and the rest of the catalog still works.
  */
+import { seg } from '../decide/condition';
 import { safeUrl } from '../decide/url';
 
 /** A product as the models and widgets use it, every field normalised. */
@@ -87,7 +88,7 @@ export function validateCatalog(items: unknown): CatalogValidation {
     else if (has(items, 'currency')) problems.push({ path: '$.currency', message: 'currency must be a three-letter ISO 4217 code', severity: 'warning' });
   }
   if (!Array.isArray(list)) {
-    problems.push({ path: '$', message: `a catalog is an array of products (or { products: [...] }), not ${show(items)}`, severity: 'error' });
+    problems.push({ path: '$', message: `must be a list of products or { products: [...] }, not ${show(items)}`, severity: 'error' });
     return { products, problems };
   }
   const seen = new Map<string, number>();
@@ -106,12 +107,12 @@ export function validateCatalog(items: unknown): CatalogValidation {
     const [idKey, rawId] = field(item, 'id') ?? ['id', undefined];
     const id = typeof rawId == 'number' && isFinite(rawId) ? String(rawId) : rawId;
     if (!isText(id)) return void error(idKey, rawId === undefined ? 'id is missing' : `id must be a non-empty string or a number, not ${show(rawId)}`);
-    if (seen.has(id)) return void error(idKey, `id "${id}" repeats the product at ${base}[${seen.get(id)}]`);
+    if (seen.has(id)) return void error(idKey, `id "${id}" repeats ${base}[${seen.get(id)}]`);
     const [titleKey, title] = field(item, 'title') ?? ['title', undefined];
     if (!isText(title)) return void error(titleKey, title === undefined ? 'title is missing' : `title must be a non-empty string, not ${show(title)}`);
     const url = item.url;
     if (typeof url != 'string' || !url.trim()) return void error('url', url === undefined ? 'url is missing' : `url must be a non-empty string, not ${show(url)}`);
-    if (!safeUrl(url, 'href')) return void error('url', `url ${show(url)} is refused: only http, https and relative links are allowed`);
+    if (!safeUrl(url, 'href')) return void error('url', `url must be http(s) or relative, not ${show(url)}`);
     seen.set(id, i);
 
     // Prototype-free attributes: a feed's "__proto__" key is data, not a prototype.
@@ -120,7 +121,7 @@ export function validateCatalog(items: unknown): CatalogValidation {
     if (image) {
       const [key, value] = image;
       if (typeof value == 'string' && value.trim() && safeUrl(value, 'src')) product.image = value;
-      else warn(key, typeof value == 'string' ? `image ${show(value)} is refused: only http, https and relative URLs are allowed` : `image must be a string, not ${show(value)}`);
+      else warn(key, typeof value == 'string' ? `image must be http(s) or relative, not ${show(value)}` : `image must be a string, not ${show(value)}`);
     }
     if (has(item, 'price')) {
       if (typeof item.price == 'number' && isFinite(item.price) && item.price >= 0) product.price = item.price;
@@ -149,7 +150,7 @@ export function validateCatalog(items: unknown): CatalogValidation {
       else
         for (const [key, value] of Object.entries(attributes)) {
           if (typeof value == 'string' || typeof value == 'boolean' || (typeof value == 'number' && isFinite(value))) product.attributes[key] = value;
-          else warn(`attributes${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, `an attribute must be a string, number or boolean, not ${show(value)}`);
+          else warn('attributes' + seg(key), `an attribute must be a string, number or boolean, not ${show(value)}`);
         }
     }
     if (has(item, 'inStock')) {
@@ -160,7 +161,7 @@ export function validateCatalog(items: unknown): CatalogValidation {
       const value = item.createdAt;
       const time = typeof value == 'number' ? value : typeof value == 'string' ? Date.parse(value) : NaN;
       if (isFinite(time)) product.createdAt = time;
-      else warn('createdAt', `createdAt must be an ISO 8601 date or milliseconds since the epoch, not ${show(value)}`);
+      else warn('createdAt', `createdAt must be an ISO 8601 date or epoch milliseconds, not ${show(value)}`);
     }
     products.push(product);
   }

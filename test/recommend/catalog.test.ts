@@ -66,7 +66,7 @@ describe('validateCatalog', () => {
       '$[13]',
     ]);
     expect(problems.find((p) => p.path === '$[3].id')!.message).toContain('$[0]');
-    expect(problems.find((p) => p.path === '$[9].url')!.message).toMatch(/refused/);
+    expect(problems.find((p) => p.path === '$[9].url')!.message).toMatch(/must be http\(s\) or relative/);
   });
 
   it('keeps an item with a bad optional field, leaving that field out with a warning', () => {
