@@ -45,9 +45,12 @@ export interface CatalogValidation {
 
 type Item = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Item => !!v && typeof v == 'object' && !Array.isArray(v);
+/** Whether `v` is a plain object (not null, not an array). */
+export const isObject = (v: unknown): v is Item => !!v && typeof v == 'object' && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 const has = (o: Item, k: string) => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
+// A currency code, upper-cased, if `v` is three letters.
+const iso4217 = (v: unknown) => (typeof v == 'string' && /^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined);
 const show = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v == 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v);
 
 // Segment's e-commerce names are accepted too, so a feed built for analytics
@@ -84,8 +87,8 @@ export function validateCatalog(items: unknown): CatalogValidation {
   if (isObject(items) && Array.isArray(items.products)) {
     list = items.products;
     base = '$.products';
-    if (typeof items.currency == 'string' && /^[A-Za-z]{3}$/.test(items.currency)) currency = items.currency.toUpperCase();
-    else if (has(items, 'currency')) problems.push({ path: '$.currency', message: 'currency must be a three-letter ISO 4217 code', severity: 'warning' });
+    currency = iso4217(items.currency);
+    if (!currency && has(items, 'currency')) problems.push({ path: '$.currency', message: 'currency must be a three-letter ISO 4217 code', severity: 'warning' });
   }
   if (!Array.isArray(list)) {
     problems.push({ path: '$', message: `must be a list of products or { products: [...] }, not ${show(items)}`, severity: 'error' });
@@ -128,8 +131,8 @@ export function validateCatalog(items: unknown): CatalogValidation {
       else warn('price', `price must be a number ≥ 0, not ${show(item.price)}`);
     }
     if (has(item, 'currency')) {
-      if (typeof item.currency == 'string' && /^[A-Za-z]{3}$/.test(item.currency)) product.currency = item.currency.toUpperCase();
-      else warn('currency', `currency must be a three-letter ISO 4217 code, not ${show(item.currency)}`);
+      product.currency = iso4217(item.currency);
+      if (!product.currency) warn('currency', `currency must be a three-letter ISO 4217 code, not ${show(item.currency)}`);
     }
     product.currency ??= currency;
     for (const name of ['categories', 'tags'] as const) {

@@ -36,7 +36,8 @@ export interface RecommendOptions {
   fill?: boolean;
 }
 
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+/** Whether `key` is `o`'s own property: lookups safe for ids like "constructor". */
+export const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
 /** A product's neighbours in a table, or none: a lookup safe for ids like "constructor". */
 export function neighboursOf(table: CooccurrenceTable | undefined, id: string, list: 'viewed' | 'bought'): Neighbours {

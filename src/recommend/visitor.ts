@@ -21,12 +21,11 @@ export interface Visitor {
 
 // Finished quizzes as the profile keeps them ("Quiz Completed"); read structurally, so
 // this file does not depend on the quiz's part of the profile type.
-type WithQuizzes = { quizzes?: Record<string, { tags?: unknown; at?: number }> };
+type WithQuizzes = { quizzes?: Record<string, { tags?: unknown }> };
 
-// The tags of every finished quiz's outcome, the latest quiz first, each once.
+// The tags of every finished quiz's outcome, each once (for you treats them as a set).
 function quizTags(state: WithQuizzes): string[] {
-  const quizzes = Object.values(state.quizzes ?? {}).sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
-  const tags = quizzes.flatMap((q) => (Array.isArray(q.tags) ? q.tags.filter((t): t is string => typeof t == 'string') : []));
+  const tags = Object.values(state.quizzes ?? {}).flatMap((q) => (Array.isArray(q.tags) ? q.tags.filter((t): t is string => typeof t == 'string') : []));
   return [...new Set(tags)];
 }
 

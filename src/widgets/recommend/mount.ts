@@ -5,10 +5,10 @@
  * rendered as cards. "Product List Viewed" is recorded once per view when a row is on
  * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
-import { validateCatalog, type Product } from '../../recommend/catalog';
+import { isObject, validateCatalog, type Product } from '../../recommend/catalog';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
-import type { RecommendInput } from '../../recommend/rank';
+import { hasOwn, type RecommendInput } from '../../recommend/rank';
 import { recentlyViewed } from '../../recommend/recently-viewed';
 import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';
@@ -30,7 +30,6 @@ export interface RecommendHost {
   fail(code: string, path: string, problem: unknown): void;
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x == 'object' && !Array.isArray(x);
 
 // Validated once per catalog object: the models index the same array each time.
 let lastRaw: unknown;
@@ -98,7 +97,7 @@ export async function mountRecommendations(host: RecommendHost, view?: boolean):
   if (view) shownThisView = new WeakSet();
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
     const list_id = root.getAttribute('data-attune-recs')!;
-    const model = Object.prototype.hasOwnProperty.call(MODELS, list_id) && MODELS[list_id];
+    const model = hasOwn(MODELS, list_id) && MODELS[list_id];
     if (!model) {
       host.fail('recs-invalid', `recs(${list_id})`, 'unknown strategy; one of ' + Object.keys(MODELS).join(', '));
       continue;
