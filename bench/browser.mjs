@@ -29,7 +29,7 @@ const isFile = (file) => {
  * (`npm run typecheck` does that), so a bundle takes a second or two, where @rollup/plugin-typescript,
  * which builds the whole program, takes several. The code it emits is the same.
  */
-async function transpileTypeScript() {
+export async function transpileTypeScript() {
   const { default: ts } = await import('typescript');
   return {
     name: 'bench-transpile-typescript',

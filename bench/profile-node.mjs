@@ -1,50 +1,25 @@
 // Cost of learning one event into the profile (applyEvent) and of reading it (profileView), in Node.
 // src/profile/profile.ts and what it imports are bundled on the fly with rollup, each .ts file
 // transpiled by typescript.transpileModule (no type checking: `npm run typecheck` does that).
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import ts from 'typescript';
 import { SRC, heading, int, median, ns, printTable, quantile, us } from './lib.mjs';
+// Shared with the browser benches: strips types file by file, no type checking.
+import { transpileTypeScript } from './browser.mjs';
 
 const EVENTS = 100_000;
 const RUNS = 7;
 const VIEW_CALLS = 2_000;
 
-const isFile = (file) => {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-};
-
-/** Rollup plugin: resolves extensionless relative imports to .ts files and strips their types. */
-const transpileTypeScript = () => ({
-  name: 'bench-transpile-typescript',
-  resolveId(source, importer) {
-    if (!importer || !source.startsWith('.')) return null;
-    const base = path.resolve(path.dirname(importer), source);
-    return [base, `${base}.ts`, path.join(base, 'index.ts')].find(isFile) ?? null;
-  },
-  transform(code, id) {
-    if (!id.endsWith('.ts')) return null;
-    const { outputText } = ts.transpileModule(code, {
-      fileName: id,
-      compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext, isolatedModules: true, sourceMap: false },
-    });
-    return { code: outputText, map: null };
-  },
-});
-
 /** Bundles a module of src/ into a temporary .mjs and imports it. */
 export async function importSource(relative) {
   const bundle = await rollup({
     input: path.join(SRC, relative),
-    plugins: [transpileTypeScript(), nodeResolve()],
+    plugins: [await transpileTypeScript(), nodeResolve()],
     onwarn: (warning, warn) => warning.code !== 'CIRCULAR_DEPENDENCY' && warn(warning),
   });
   const { output } = await bundle.generate({ format: 'es' });

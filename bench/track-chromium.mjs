@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DIST, heading, median, ms, printTable, quantile, us } from './lib.mjs';
+import { timerInPage } from './browser.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CALLS = 10_000;
@@ -89,16 +90,6 @@ async function measureInPage({ kind, calls, batch, warmup }) {
   return { single: Array.from(single), batches: Array.from(batches), flushAfterSingle, flushAfterBatches };
 }
 
-/** Runs in the page: the smallest step performance.now() takes, and whether the page is isolated. */
-function timerInPage() {
-  let step = Infinity;
-  for (let i = 0, last = performance.now(); i < 200_000 && step > 0.0005; i++) {
-    const now = performance.now();
-    if (now > last) step = Math.min(step, now - last);
-    last = now;
-  }
-  return { step, isolated: globalThis.crossOriginIsolated === true, userAgent: navigator.userAgent };
-}
 
 export async function run() {
   heading('track() in Chromium (script tag, main thread)');
