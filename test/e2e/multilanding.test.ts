@@ -87,7 +87,8 @@ describeE2E('multilanding', () => {
     expect(variantViewed(data, 'banner')).toHaveLength(1);
     expect(variantViewed(data, 'footer')).toHaveLength(0);
     await page.locator('#thanks').scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => window.Attune.export().then((d) => d!.events.some((e) => e.properties?.placement === 'footer')));
+    // Polled from here: the impression waits for the IntersectionObserver, then for the export.
+    await expect.poll(async () => variantViewed((await page.evaluate(() => window.Attune.export()))!, 'footer').length).toBe(1);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator('#thanks').scrollIntoViewIfNeeded();
     await flush(page);

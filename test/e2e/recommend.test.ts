@@ -92,7 +92,9 @@ describeE2E('recommendation rows', () => {
     expect(await page.locator('[data-attune-recs="bought-together"] [data-attune-card="day-pack"] .attune-recs__title').textContent()).toBe('Day Pack 22 L');
 
     await page.locator('[data-attune-recs="bought-together"]').scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => window.Attune.export().then((d) => d!.events.some((e) => e.event === 'Product List Viewed' && e.properties?.list_id === 'bought-together')));
+    await expect
+      .poll(async () => (await page.evaluate(() => window.Attune.export()))!.events.some((e) => e.event === 'Product List Viewed' && e.properties?.list_id === 'bought-together'))
+      .toBe(true);
     await page.locator('[data-attune-recs="bought-together"] [data-attune-card="day-pack"] a').click();
     await page.waitForURL(/id=day-pack/);
     await attuneReady(page);

@@ -52,7 +52,6 @@ export interface SlotHost {
  */
 export function mountSlots(host: SlotHost) {
   const doc = document;
-  const lateForHidden = doc.readyState != 'loading' && performance.now() > HIDE_MS;
   let ready = false;
   let stopped = false;
   // Slot element → the placement it was decided for in this view.
@@ -61,6 +60,11 @@ export function mountSlots(host: SlotHost) {
   // Impressions still waiting for their slot to be seen, cancelled on stop.
   const unseen = new Map<Element, () => void>();
   const badSelectors = new Set<string>();
+  // When each slot was first seen in this view. The site's CSS reveals a data-attune-hide slot
+  // HIDE_MS after it is parsed; a slot already there when Attune starts counts from 0 (the
+  // start of navigation), the earliest it can have been parsed.
+  let seenAt = new WeakMap<Element, number>();
+  const tooLate = (el: Element) => el.hasAttribute('data-attune-hide') && performance.now() - seenAt.get(el)! > HIDE_MS;
 
   const find = (p: ValidPlacement) => {
     try {
@@ -88,10 +92,11 @@ export function mountSlots(host: SlotHost) {
     (el as HTMLElement).style.visibility = entry[0];
   };
 
-  const show = (el: Element, p: ValidPlacement, apply = true) => {
+  const show = (el: Element, p: ValidPlacement) => {
     done.set(el, p.id);
     try {
-      if (apply) {
+      // Past the CSS reveal the default is on screen: it stays, rather than being swapped in view.
+      if (!tooLate(el)) {
         const decision = host.decide(p.id);
         const variant = p.variants.find((v) => v.id === decision.variant);
         const content = variant?.content;
@@ -136,8 +141,8 @@ export function mountSlots(host: SlotHost) {
     for (const p of host.placements()) {
       const el = find(p);
       if (!el || done.get(el) === p.id) continue;
-      if (initial && lateForHidden && el.hasAttribute('data-attune-hide')) show(el, p, false);
-      else if (ready && complete(el)) show(el, p);
+      if (!seenAt.has(el)) seenAt.set(el, initial && doc.readyState != 'loading' ? 0 : performance.now());
+      if (tooLate(el) || (ready && complete(el))) show(el, p);
       else if (doc.readyState == 'loading') hide(el);
     }
     if (doc.readyState == 'loading' && host.configPending()) doc.querySelectorAll('[data-attune-slot]').forEach(hide);
@@ -160,6 +165,7 @@ export function mountSlots(host: SlotHost) {
     /** A new view: every placement is decided and shown again, and seen again. */
     rescan() {
       done = new WeakMap();
+      seenAt = new WeakMap();
       scan();
     },
     stop() {

@@ -85,6 +85,23 @@ describe('mountSlots after parsing', () => {
     expect(calls.decided).not.toContain('hero');
   });
 
+  it('leaves a data-attune-hide slot on its default when stored data comes after the CSS has revealed it', async () => {
+    document.querySelector('[data-attune-slot="hero"]')!.setAttribute('data-attune-hide', '');
+    const now = vi.spyOn(performance, 'now').mockReturnValue(HIDE_MS - 200);
+    let release!: () => void;
+    const { calls, slots } = host({ ready: new Promise<void>((resolve) => (release = resolve)) });
+    stop = slots.stop;
+    expect(calls.decided).toEqual([]);
+    now.mockReturnValue(HIDE_MS + 100);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(document.querySelector('[data-attune-slot="hero"] h1')!.textContent).toBe('Default');
+    expect(document.querySelector('[data-attune-slot="hero"]')!.hasAttribute('data-attune-done')).toBe(true);
+    expect(calls.decided).not.toContain('hero');
+    // Slots without data-attune-hide are not on a clock: the quiz placement was decided.
+    expect(calls.decided).toContain('quiz');
+  });
+
   it('swaps a data-attune-hide slot when it is in time', async () => {
     document.querySelector('[data-attune-slot="hero"]')!.setAttribute('data-attune-hide', '');
     vi.spyOn(performance, 'now').mockReturnValue(HIDE_MS - 100);
