@@ -88,12 +88,16 @@ export function createRecorder(options: RecorderOptions) {
       ['decisions', memory],
     ]);
   };
+  // Leaving the page (a click on a link, say) cannot wait for the next task: the write
+  // starts within the pagehide event, while the document can still commit it.
+  let writeNowOnLeave: (() => void) | undefined;
+  addEventListener('pagehide', () => writeNowOnLeave?.());
   const scheduleWrite = () => {
     if (writeScheduled) return;
     writeScheduled = true;
     // One write per task, however many events the task recorded.
     writing = writing
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
+      .then(() => new Promise<void>((resolve) => setTimeout((writeNowOnLeave = resolve), 0)))
       .then(writeNow)
       .catch(failed('storage'));
   };

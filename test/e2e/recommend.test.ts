@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { attuneReady, describeE2E, firstPage, flush, setupE2E } from './browser';
@@ -20,12 +21,14 @@ describeE2E('recommendation rows', () => {
   const e2e = setupE2E();
   let collector: { url: string; close(): Promise<void> };
   let tmp = '';
+  let dbFile = '';
 
   beforeAll(async () => {
     if (!existsSync(COLLECTOR)) throw new Error(`${COLLECTOR} missing: run \`npm run build\` first.`);
     const { startCollector } = (await import(pathToFileURL(COLLECTOR).href)) as typeof import('../../server');
     tmp = await mkdtemp(join(tmpdir(), 'attune-recs-e2e-'));
-    collector = await startCollector({ port: 0, host: '127.0.0.1', db: join(tmp, 'c.sqlite'), origins: [new URL(e2e.url()).origin], log: () => undefined });
+    dbFile = join(tmp, 'c.sqlite');
+    collector = await startCollector({ port: 0, host: '127.0.0.1', db: dbFile, origins: [new URL(e2e.url()).origin], log: () => undefined });
     // Other shoppers' orders: the day pack goes with the rain shell, again and again.
     const at = Date.now() - 864e5;
     const batch = Array.from({ length: 12 }, (_, i) => ({
@@ -99,8 +102,20 @@ describeE2E('recommendation rows', () => {
     await page.waitForURL(/id=day-pack/);
     await attuneReady(page);
     await flush(page);
-    const events = (await page.evaluate(() => window.Attune.export()))!.events;
-    expect(events.find((e) => e.event === 'Product Clicked')?.properties).toMatchObject({ list_id: 'bought-together', product_id: 'day-pack', position: row.indexOf('day-pack') + 1 });
+    // The click is recorded as the page is left: the collector gets it (beaconed at pagehide, or
+    // sent from the outbox by the next page), exactly once.
+    const clicked = () => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        return (db.prepare("SELECT payload FROM events WHERE site = 'demo' AND event = 'Product Clicked'").all() as { payload: string }[]).map(
+          (row) => JSON.parse(row.payload).properties,
+        );
+      } finally {
+        db.close();
+      }
+    };
+    await expect.poll(clicked, { timeout: 15_000 }).toHaveLength(1);
+    expect(clicked()[0]).toMatchObject({ list_id: 'bought-together', product_id: 'day-pack', position: row.indexOf('day-pack') + 1 });
     expect(pageErrors).toEqual([]);
   });
 });
