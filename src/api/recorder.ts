@@ -91,7 +91,13 @@ export function createRecorder(options: RecorderOptions) {
   // Leaving the page (a click on a link, say) cannot wait for the next task: the write
   // starts within the pagehide event, while the document can still commit it.
   let writeNowOnLeave: (() => void) | undefined;
-  addEventListener('pagehide', () => writeNowOnLeave?.());
+  // Run first at pagehide: this listener is added before the sender's, so what they record
+  // still goes out with its beacon.
+  const leaving: (() => void)[] = [];
+  addEventListener('pagehide', () => {
+    leaving.forEach((fn) => fn());
+    writeNowOnLeave?.();
+  });
   const scheduleWrite = () => {
     if (writeScheduled) return;
     writeScheduled = true;
@@ -215,6 +221,8 @@ export function createRecorder(options: RecorderOptions) {
     pulled: (name: string) => puller.get(name),
     /** When `name` was last fetched (milliseconds since the epoch), if ever. */
     pulledAt: (name: string) => puller.at(name),
+    /** Runs `fn` when the page is left, before the sender beacons what is unsent. */
+    onLeave: (fn: () => void) => void leaving.push(fn),
     /** Keeps a small record (a quiz's progress) in the state store, if anything may be stored. */
     keep(key: string, value: unknown) {
       if (live) stateStore.setMany([[key, value]]).catch(failed('storage'));

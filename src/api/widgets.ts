@@ -62,6 +62,7 @@ export function createWidgets(o: WidgetsOptions) {
     save: (id: string, progress: QuizProgress) => recorder.keep(`quiz:${id}`, progress),
     registered: (id: string) => quizzes[id],
     fail,
+    onLeave: recorder.onLeave,
   };
   const recommendHost = {
     profile: o.profile,

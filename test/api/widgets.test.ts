@@ -36,6 +36,21 @@ describe('quizzes on an instance', () => {
     expect(errors).toEqual([]);
   });
 
+  it('records Quiz Abandoned once when the page is left half-way', async () => {
+    const { attune } = makeAttune();
+    const root = document.createElement('div');
+    document.body.append(root);
+    await attune.ready;
+    await attune.mountQuiz(root, QUIZ);
+    root.querySelector<HTMLInputElement>('input[value="run"]')!.checked = true;
+    root.querySelector('form')!.requestSubmit();
+    dispatchEvent(new Event('pagehide'));
+    dispatchEvent(new Event('pagehide'));
+    await attune.flush();
+    const abandoned = (await attune.export())!.events.filter((e) => e.event === 'Quiz Abandoned');
+    expect(abandoned.map((e) => e.properties)).toEqual([expect.objectContaining({ quiz_id: 'product-finder', question_id: 'distance', answered: 1 })]);
+  });
+
   it('renders nothing for a broken quiz and reports each problem with its path', async () => {
     const { attune, errors } = makeAttune();
     const root = document.createElement('div');

@@ -24,6 +24,8 @@ export interface QuizHost {
   /** Draws the outcome's products as cards (without it, their ids are listed). */
   renderProducts?(container: Element, ids: string[]): void;
   fail(code: string, path: string, problem: unknown): void;
+  /** Runs `fn` when the page is left, early enough for what it records to be sent. */
+  onLeave(fn: () => void): void;
 }
 
 // Each element's quiz once it shows; `null` while its JSON is being read, so a second scan skips it.
@@ -51,7 +53,7 @@ export async function mountQuiz(root: Element, quiz: unknown, host: QuizHost): P
   });
   mounted.set(root, handle);
   // Leaving half-way is an abandonment; the renderer ignores it once the quiz is finished.
-  addEventListener('pagehide', handle.abandon);
+  host.onLeave(handle.abandon);
   return handle;
 }
 
