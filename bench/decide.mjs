@@ -87,16 +87,10 @@ const ATTRIBUTES = {
     library: { name: 'attune', version: '0.1.0' },
     campaign: { name: 'spring-sale', source: 'newsletter', medium: 'email' },
   },
-  page: {
-    url: 'https://shop.example/shoes/trail-runner?utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email',
-    path: '/shoes/trail-runner',
-    search: '?utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email',
-    referrer: '',
-    title: 'Trail runner',
-    query: { utm_campaign: 'spring-sale', utm_source: 'newsletter', utm_medium: 'email' },
-  },
   segments: ['loyal', 'shoe-fans'],
 };
+// `page` is the context's page plus its query, as src/decide/attributes.ts builds it.
+ATTRIBUTES.page = { ...ATTRIBUTES.context.page, query: Object.fromEntries(new URLSearchParams(ATTRIBUTES.context.page.search)) };
 
 /**
  * The 3 targeted variants: 7, 7 and 6 conditions (one attribute path each, 20 in all), every one

@@ -141,6 +141,9 @@ export function createRecorder(options: RecorderOptions) {
       })
       .catch(failed('storage')));
 
+  // Storage is read once stored data is loaded, and only if anything may be stored.
+  const whenLive = <T>(read: () => Promise<T>) => (activation ?? Promise.resolve()).then(() => (live ? read() : undefined));
+
   const reset = () => {
     waiting = [];
     unwritten = [];
@@ -228,9 +231,9 @@ export function createRecorder(options: RecorderOptions) {
       if (live) stateStore.setMany([[key, value]]).catch(failed('storage'));
     },
     /** A record kept with `keep()`, once stored data is loaded; undefined while nothing may be stored. */
-    kept: <T>(key: string): Promise<T | undefined> => (activation ?? Promise.resolve()).then(() => (live ? stateStore.get<T>(key) : undefined)),
+    kept: <T>(key: string): Promise<T | undefined> => whenLive(() => stateStore.get<T>(key)),
     /** Once live: the cached `name`, fetched from `url` (default: the endpoint's `/v1/<name>`) when missing, refreshed in the background when stale. */
-    pull: (name: string, url: string | undefined, maxAgeMs: number) => (activation ?? Promise.resolve()).then(() => (live ? puller.pull(name, maxAgeMs, url) : undefined)),
+    pull: (name: string, url: string | undefined, maxAgeMs: number) => whenLive(() => puller.pull(name, maxAgeMs, url)),
   };
 }
 

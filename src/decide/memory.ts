@@ -7,6 +7,7 @@
 import type { Exposure } from './attribution';
 import type { BanditStats } from './config-types';
 import type { StickyAssignment } from './engine';
+import { addCounts } from './stats';
 
 /** The engine's memory on this device. */
 export interface DecisionMemory {
@@ -37,12 +38,6 @@ export function mergeDecisionMemory(stored: DecisionMemory | undefined, fresh: D
   merged.exposures = { ...merged.exposures };
   for (const id in fresh.exposures) if (!(merged.exposures[id]?.at >= fresh.exposures[id].at)) merged.exposures[id] = fresh.exposures[id];
   // This page's counts were made on top of no statistics, or the same ones: keep them.
-  for (const p in fresh.local)
-    for (const s in fresh.local[p])
-      for (const v in fresh.local[p][s]) {
-        const arm = (((merged.local[p] ||= {})[s] ||= {})[v] ||= { impressions: 0, conversions: 0 });
-        arm.impressions += fresh.local[p][s][v].impressions;
-        arm.conversions += fresh.local[p][s][v].conversions;
-      }
+  for (const p in fresh.local) for (const s in fresh.local[p]) for (const v in fresh.local[p][s]) addCounts(merged.local, p, s, v, fresh.local[p][s][v]);
   return merged;
 }

@@ -7,6 +7,7 @@
 import type { Json, JsonObject } from '../core/types';
 import { profileView, DEFAULT_PROFILE_OPTIONS, type ProfileOptions, type ProfileState } from '../profile/profile';
 import type { Product } from './catalog';
+import { hasOwn } from './rank';
 
 /** An event to record with `track(event, properties)`. Properties follow Segment's e-commerce names. */
 export interface TriggerEvent {
@@ -46,7 +47,6 @@ export const createTriggerMemory = (): TriggerMemory => ({ watching: {}, announc
 
 const HOUR = 36e5;
 const DAY = 864e5;
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 // An own property even for an id like "__proto__", which plain assignment would turn into a prototype.
 const put = (o: Record<string, number>, key: string, value: number) =>
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });

@@ -160,8 +160,6 @@ export function mountSlots(host: SlotHost) {
   scan(true);
 
   return {
-    /** Looks for slots not decided yet (after the config changed). */
-    scan: () => scan(),
     /** A new view: every placement is decided and shown again, and seen again. */
     rescan() {
       done = new WeakMap();
