@@ -49,10 +49,22 @@ describeE2E('recommendation rows', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  /** A browser whose demo pages talk to this test's collector instead of the demo's fixed port. */
+  /**
+   * A browser whose demo pages talk to this test's collector instead of the demo's fixed
+   * port: the script tag's data-endpoint is rewritten as the parser inserts it, before it
+   * runs. (Rerouting requests instead loses beacons sent while a page unloads.)
+   */
   const launch = async (): Promise<BrowserContext> => {
     const context = await e2e.launch();
-    await context.route(`${DEMO_ENDPOINT}/**`, (route) => route.continue({ url: route.request().url().replace(DEMO_ENDPOINT, collector.url) }));
+    await context.addInitScript(
+      ([from, to]) => {
+        new MutationObserver(() => {
+          const tag = document.querySelector(`script[data-endpoint="${from}"]`);
+          if (tag) tag.setAttribute('data-endpoint', to);
+        }).observe(document, { childList: true, subtree: true });
+      },
+      [DEMO_ENDPOINT, collector.url],
+    );
     return context;
   };
 
