@@ -48,7 +48,10 @@ type Item = Record<string, unknown>;
 /** Whether `v` is a plain object (not null, not an array). */
 export const isObject = (v: unknown): v is Item => !!v && typeof v == 'object' && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
-const has = (o: Item, k: string) => Object.prototype.hasOwnProperty.call(o, k) && o[k] !== undefined && o[k] !== null;
+/** Whether `key` is `o`'s own property: lookups safe for ids like "constructor". */
+export const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
+// A field the item gives a value (null counts as not given).
+const has = (o: Item, k: string) => hasOwn(o, k) && o[k] != null;
 // A currency code, upper-cased, if `v` is three letters.
 const iso4217 = (v: unknown) => (typeof v == 'string' && /^[A-Za-z]{3}$/.test(v) ? v.toUpperCase() : undefined);
 const show = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v == 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v);
@@ -57,9 +60,8 @@ const show = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null
 // (`product_id`, `name`, `category`, `image_url`) needs no renaming.
 const ALIASES: Record<string, string> = { id: 'product_id', title: 'name', image: 'image_url', categories: 'category' };
 
-// The first of the field's own name or its Segment alias that is present, with its key.
-const field = (item: Item, name: string): [string, unknown] | undefined =>
-  has(item, name) ? [name, item[name]] : ALIASES[name] && has(item, ALIASES[name]) ? [ALIASES[name], item[ALIASES[name]]] : undefined;
+// Where a field is read from: its own name, unless only its Segment alias is given.
+const keyOf = (item: Item, name: string) => (has(item, name) || !has(item, ALIASES[name] ?? name) ? name : ALIASES[name]);
 
 /**
  * Checks a catalog and returns the products that may be shown, with every problem
@@ -107,11 +109,13 @@ export function validateCatalog(items: unknown): CatalogValidation {
   function validateItem(item: unknown): void {
     if (!isObject(item)) return void error('', `a product must be an object, not ${show(item)}`);
 
-    const [idKey, rawId] = field(item, 'id') ?? ['id', undefined];
+    const idKey = keyOf(item, 'id');
+    const rawId = item[idKey];
     const id = typeof rawId == 'number' && isFinite(rawId) ? String(rawId) : rawId;
     if (!isText(id)) return void error(idKey, rawId === undefined ? 'id is missing' : `id must be a non-empty string or a number, not ${show(rawId)}`);
     if (seen.has(id)) return void error(idKey, `id "${id}" repeats ${base}[${seen.get(id)}]`);
-    const [titleKey, title] = field(item, 'title') ?? ['title', undefined];
+    const titleKey = keyOf(item, 'title');
+    const title = item[titleKey];
     if (!isText(title)) return void error(titleKey, title === undefined ? 'title is missing' : `title must be a non-empty string, not ${show(title)}`);
     const url = item.url;
     if (typeof url != 'string' || !url.trim()) return void error('url', url === undefined ? 'url is missing' : `url must be a non-empty string, not ${show(url)}`);
@@ -120,11 +124,11 @@ export function validateCatalog(items: unknown): CatalogValidation {
 
     // Prototype-free attributes: a feed's "__proto__" key is data, not a prototype.
     const product: Product = { id, title, url, categories: [], tags: [], attributes: Object.create(null), inStock: true };
-    const image = field(item, 'image');
-    if (image) {
-      const [key, value] = image;
+    const imageKey = keyOf(item, 'image');
+    if (has(item, imageKey)) {
+      const value = item[imageKey];
       if (typeof value == 'string' && value.trim() && safeUrl(value, 'src')) product.image = value;
-      else warn(key, typeof value == 'string' ? `image must be http(s) or relative, not ${show(value)}` : `image must be a string, not ${show(value)}`);
+      else warn(imageKey, typeof value == 'string' ? `image must be http(s) or relative, not ${show(value)}` : `image must be a string, not ${show(value)}`);
     }
     if (has(item, 'price')) {
       if (typeof item.price == 'number' && isFinite(item.price) && item.price >= 0) product.price = item.price;
@@ -136,9 +140,9 @@ export function validateCatalog(items: unknown): CatalogValidation {
     }
     product.currency ??= currency;
     for (const name of ['categories', 'tags'] as const) {
-      const found = field(item, name);
-      if (!found) continue;
-      const [key, value] = found;
+      const key = keyOf(item, name);
+      if (!has(item, key)) continue;
+      const value = item[key];
       const values = typeof value == 'string' ? [value] : value;
       if (!Array.isArray(values)) warn(key, `${name} must be a list of strings, not ${show(value)}`);
       else

@@ -3,7 +3,7 @@
  * short list of products, topped up from popularity (then catalog order) so a row is
  * never empty on a visitor's first page.
  */
-import type { Product } from './catalog';
+import { hasOwn, type Product } from './catalog';
 import { indexCatalog, type CatalogIndex } from './catalog-index';
 import type { CooccurrenceTable, Neighbours } from './cooccurrence';
 import type { Counts } from './popularity';
@@ -36,8 +36,6 @@ export interface RecommendOptions {
   fill?: boolean;
 }
 
-/** Whether `key` is `o`'s own property: lookups safe for ids like "constructor". */
-export const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
 /** A product's neighbours in a table, or none: a lookup safe for ids like "constructor". */
 export function neighboursOf(table: CooccurrenceTable | undefined, id: string, list: 'viewed' | 'bought'): Neighbours {

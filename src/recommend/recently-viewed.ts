@@ -15,10 +15,11 @@ export function recentlyViewed(input: RecommendInput, options: RecommendOptions 
   const found: Product[] = [];
   const seen = new Set<number>();
   for (const id of input.visitor?.viewed ?? []) {
-    const at = index.position.get(id);
+    // Not in the catalog: -1, which `allowed` refuses.
+    const at = index.position.get(id) ?? -1;
     if (found.length >= limit) break;
-    if (at !== undefined && !seen.has(at) && allowed(at)) found.push(index.products[at]);
-    if (at !== undefined) seen.add(at);
+    if (!seen.has(at) && allowed(at)) found.push(index.products[at]);
+    seen.add(at);
   }
   return found;
 }

@@ -6,8 +6,7 @@
  */
 import type { Json, JsonObject } from '../core/types';
 import { profileView, DEFAULT_PROFILE_OPTIONS, type ProfileOptions, type ProfileState } from '../profile/profile';
-import type { Product } from './catalog';
-import { hasOwn } from './rank';
+import { hasOwn, type Product } from './catalog';
 
 /** An event to record with `track(event, properties)`. Properties follow Segment's e-commerce names. */
 export interface TriggerEvent {

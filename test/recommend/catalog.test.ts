@@ -122,6 +122,20 @@ describe('validateCatalog', () => {
     expect(problems).toEqual([{ path: '$.products[1].title', message: 'title is missing', severity: 'error' }]);
   });
 
+  it('prefers a field\'s own name to its Segment alias, and reports a problem at the key it read', () => {
+    const { products, problems } = validateCatalog([
+      { id: 'own', product_id: 'alias', title: 'Own', name: 'Alias', url: '/own', image_url: 'javascript:alert(1)', category: ['ok', 7] },
+      { product_id: null, name: 'No id', url: '/x' },
+    ]);
+    expect(products.map((p) => [p.id, p.title, p.image, p.categories])).toEqual([['own', 'Own', undefined, ['ok']]]);
+    expect(problems).toEqual([
+      { path: '$[0].image_url', message: 'image must be http(s) or relative, not "javascript:alert(1)"', severity: 'warning' },
+      { path: '$[0].category[1]', message: 'must be a non-empty string, not number', severity: 'warning' },
+      // null is not a value: the alias is not read, and the id is missing.
+      { path: '$[1].id', message: 'id is missing', severity: 'error' },
+    ]);
+  });
+
   it('reports a catalog that is not a list, and never throws', () => {
     for (const bad of [undefined, null, 'x', 42, { items: [] }]) {
       const { products, problems } = validateCatalog(bad);

@@ -5,10 +5,10 @@
  * rendered as cards. "Product List Viewed" is recorded once per view when a row is on
  * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
-import { isObject, validateCatalog, type Product } from '../../recommend/catalog';
+import { hasOwn, isObject, validateCatalog, type Product } from '../../recommend/catalog';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
-import { hasOwn, type RecommendInput } from '../../recommend/rank';
+import type { RecommendInput } from '../../recommend/rank';
 import { recentlyViewed } from '../../recommend/recently-viewed';
 import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';

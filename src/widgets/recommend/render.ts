@@ -37,14 +37,24 @@ function formatPrice(price: number, currency: string | undefined, locale: string
   return format.format(price);
 }
 
-const make = <K extends keyof HTMLElementTagNameMap>(tag: K, part: string): HTMLElementTagNameMap[K] => {
+const make = <K extends keyof HTMLElementTagNameMap>(tag: K, part: string, field?: string): HTMLElementTagNameMap[K] => {
   const el = document.createElement(tag);
   el.className = `attune-recs__${part}`;
+  if (field) el.setAttribute('data-attune-field', field);
   return el;
 };
 
-// The link's target only when safe: a refused URL leaves an <a> without href, which is not a link.
-const setHref = (a: Element, url: string) => (safeUrl(url, 'href') ? a.setAttribute('href', url) : a.removeAttribute('href'));
+// The default card, built as a template would hold it, so one filling serves both. The
+// image's alt is empty: the title follows in the same link, and would be read twice.
+function defaultCard(): Element {
+  const item = make('li', 'item');
+  const link = item.appendChild(make('a', 'link', 'link'));
+  const image = link.appendChild(make('img', 'image', 'image'));
+  image.setAttribute('alt', '');
+  image.setAttribute('loading', 'lazy');
+  link.append(make('span', 'title', 'title'), make('span', 'price', 'price'));
+  return item;
+}
 
 /**
  * Renders `products` as cards inside `root`, replacing the cards of a previous call,
@@ -63,84 +73,59 @@ const setHref = (a: Element, url: string) => (safeUrl(url, 'href') ? a.setAttrib
  * `data-attune-position` (1-based).
  *
  * Without a template: `<ul class="attune-recs__list">` of `<li class="attune-recs__item">`
- * cards, each one `<a class="attune-recs__link">` holding `<img class="attune-recs__image" alt="">`
- * (the title follows in the same link, so screen readers would read it twice as alt),
- * `<span class="attune-recs__title">` and `<span class="attune-recs__price">`.
+ * cards, each one `<a class="attune-recs__link">` holding `<img class="attune-recs__image" alt="">`,
+ * `<span class="attune-recs__title">` and `<span class="attune-recs__price">`, filled the
+ * same way (and marked with the same `data-attune-*` attributes), except that an image or
+ * price the product lacks is left out rather than hidden.
  *
  * @example renderRecommendations(el, forYou(input, { limit: 4 }), { label: 'For you', onClick: (p, i) => track(p, i) })
  */
 export function renderRecommendations(root: Element, products: readonly Product[], options: RenderOptions = {}): string[] {
   const shown = products.slice(0, options.limit ?? products.length);
   const locale = options.locale ?? (root.closest('[lang]')?.getAttribute('lang') || undefined);
-  const priceOf = (p: Product) => (p.price === undefined ? '' : formatPrice(p.price, p.currency ?? options.currency, locale));
   const template = root.querySelector('template');
-  const track = (el: Element, product: Product, position: number) =>
-    el.addEventListener('click', () => {
-      try {
-        options.onClick?.(product, position);
-      } catch {
-        // A failing click handler must not break the page's own navigation.
-      }
-    });
+  const list = template ? root.querySelector('[data-attune-list]') ?? root : make('ul', 'list');
+  // The previous call's cards: a template's copies, or the default list.
+  for (const old of Array.from((template ? list : root).children))
+    if (template ? old.hasAttribute('data-attune-card') : old.classList.contains('attune-recs__list')) old.remove();
 
-  if (template) {
-    const list = root.querySelector('[data-attune-list]') ?? root;
-    for (const old of Array.from(list.children)) if (old.hasAttribute('data-attune-card')) old.remove();
-    shown.forEach((product, i) => {
-      const card = template.content.cloneNode(true) as DocumentFragment;
-      const price = priceOf(product);
-      card.querySelectorAll('[data-attune-field]').forEach((el) => {
-        const name = el.getAttribute('data-attune-field');
-        if (name == 'title') el.textContent = product.title;
-        if (name == 'category') el.textContent = product.categories[0] ?? '';
-        if (name == 'price') (el.textContent = price), el.toggleAttribute('hidden', !price);
-        if (name == 'link') setHref(el, product.url);
-        if (name == 'image') {
-          const src = product.image && safeUrl(product.image, 'src') ? product.image : '';
-          src ? el.setAttribute('src', src) : el.removeAttribute('src');
-          el.toggleAttribute('hidden', !src);
-          if (!el.hasAttribute('alt')) el.setAttribute('alt', product.title);
-        }
-      });
-      for (const el of Array.from(card.children)) {
-        el.setAttribute('data-attune-card', product.id);
-        el.setAttribute('data-attune-position', String(i + 1));
-        track(el, product, i + 1);
+  shown.forEach((product, i) => {
+    const card = template ? (template.content.cloneNode(true) as DocumentFragment) : defaultCard();
+    const price = product.price === undefined ? '' : formatPrice(product.price, product.currency ?? options.currency, locale);
+    const image = product.image && safeUrl(product.image, 'src') ? product.image : '';
+    card.querySelectorAll('[data-attune-field]').forEach((el) => {
+      const name = el.getAttribute('data-attune-field');
+      if (name == 'title') el.textContent = product.title;
+      if (name == 'category') el.textContent = product.categories[0] ?? '';
+      if (name == 'price') el.textContent = price;
+      // A refused URL leaves an <a> without href, which is not a link.
+      if (name == 'link') safeUrl(product.url, 'href') ? el.setAttribute('href', product.url) : el.removeAttribute('href');
+      if (name == 'image') {
+        image ? el.setAttribute('src', image) : el.removeAttribute('src');
+        if (!el.hasAttribute('alt')) el.setAttribute('alt', product.title);
       }
-      list.appendChild(card);
+      if (name == 'price' || name == 'image') {
+        const empty = name == 'price' ? !price : !image;
+        if (empty && !template) el.remove();
+        else el.toggleAttribute('hidden', empty);
+      }
     });
-  } else {
-    for (const old of Array.from(root.children)) if (old.classList.contains('attune-recs__list')) old.remove();
-    if (shown.length) {
-      const list = make('ul', 'list');
-      if (options.label) list.setAttribute('aria-label', options.label);
-      shown.forEach((product, i) => {
-        const item = make('li', 'item');
-        const link = make('a', 'link');
-        const title = make('span', 'title');
-        item.setAttribute('data-attune-card', product.id);
-        setHref(link, product.url);
-        if (product.image && safeUrl(product.image, 'src')) {
-          const image = make('img', 'image');
-          image.setAttribute('src', product.image);
-          image.setAttribute('alt', '');
-          image.setAttribute('loading', 'lazy');
-          link.appendChild(image);
+    for (const el of Array.from(template ? card.children : [card as Element])) {
+      el.setAttribute('data-attune-card', product.id);
+      el.setAttribute('data-attune-position', String(i + 1));
+      el.addEventListener('click', () => {
+        try {
+          options.onClick?.(product, i + 1);
+        } catch {
+          // A failing click handler must not break the page's own navigation.
         }
-        title.textContent = product.title;
-        link.appendChild(title);
-        const price = priceOf(product);
-        if (price) {
-          const priceEl = make('span', 'price');
-          priceEl.textContent = price;
-          link.appendChild(priceEl);
-        }
-        item.appendChild(link);
-        track(item, product, i + 1);
-        list.appendChild(item);
       });
-      root.appendChild(list);
     }
+    list.appendChild(card);
+  });
+  if (!template && shown.length) {
+    if (options.label) list.setAttribute('aria-label', options.label);
+    root.appendChild(list);
   }
   return shown.map((p) => p.id);
 }
