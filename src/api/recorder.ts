@@ -72,6 +72,8 @@ export function createRecorder(options: RecorderOptions) {
   let unwritten: AttuneEvent[] = [];
   let writing = Promise.resolve();
   let writeScheduled = false;
+  // Records given to keep(), held until a write has stored them, so kept() reads them back at once.
+  let keeping = new Map<string, unknown>();
 
   const failed = (path: string) => (error: unknown) => fail('internal', path, error);
 
@@ -80,13 +82,17 @@ export function createRecorder(options: RecorderOptions) {
     const batch = unwritten;
     unwritten = [];
     const entries = batch.map((event): [string, AttuneEvent] => [eventKey(event), event]);
-    // Log and outbox at once: a page leaving between the two writes would leave an
-    // event in the log that is never sent.
-    if (entries.length) await Promise.all([log.append(entries, Date.now()), sender?.enqueue(entries)]);
-    await stateStore.setMany([
-      ['profile', state],
-      ['decisions', memory],
+    const records = [...keeping];
+    // Every write starts in this task: at pagehide, the browser still commits transactions
+    // begun before the page goes, and a log written without its outbox would keep an event
+    // that is never sent.
+    await Promise.all([
+      entries.length && log.append(entries, Date.now()),
+      entries.length && sender?.enqueue(entries),
+      stateStore.setMany([['profile', state], ['decisions', memory], ...records]),
     ]);
+    // Kept again meanwhile: the newer value waits for the next write.
+    for (const [key, value] of records) if (keeping.get(key) === value) keeping.delete(key);
   };
   // Leaving the page (a click on a link, say) cannot wait for the next task: the write
   // starts within the pagehide event, while the document can still commit it.
@@ -147,6 +153,7 @@ export function createRecorder(options: RecorderOptions) {
   const reset = () => {
     waiting = [];
     unwritten = [];
+    keeping = new Map();
     state = createProfileState(newId());
     memory = createDecisionMemory();
   };
@@ -226,12 +233,17 @@ export function createRecorder(options: RecorderOptions) {
     pulledAt: (name: string) => puller.at(name),
     /** Runs `fn` when the page is left, before the sender beacons what is unsent. */
     onLeave: (fn: () => void) => void leaving.push(fn),
-    /** Keeps a small record (a quiz's progress) in the state store, if anything may be stored. */
+    /**
+     * Keeps a small record (a quiz's progress) in the state store, if anything may be
+     * stored: with the next write of the profile, one transaction per task, not one each.
+     */
     keep(key: string, value: unknown) {
-      if (live) stateStore.setMany([[key, value]]).catch(failed('storage'));
+      if (!live) return;
+      keeping.set(key, value);
+      scheduleWrite();
     },
     /** A record kept with `keep()`, once stored data is loaded; undefined while nothing may be stored. */
-    kept: <T>(key: string): Promise<T | undefined> => whenLive(() => stateStore.get<T>(key)),
+    kept: <T>(key: string): Promise<T | undefined> => whenLive(() => (keeping.has(key) ? Promise.resolve(keeping.get(key) as T) : stateStore.get<T>(key))),
     /** Once live: the cached `name`, fetched from `url` (default: the endpoint's `/v1/<name>`) when missing, refreshed in the background when stale. */
     pull: (name: string, url: string | undefined, maxAgeMs: number) => whenLive(() => puller.pull(name, maxAgeMs, url)),
   };

@@ -3,7 +3,7 @@
 // recommendation rows rendered from a catalog with its problems reported by path.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { makeAttune } from '../helpers';
+import { makeAttune, readStore, uniqueSite } from '../helpers';
 
 const QUIZ = JSON.parse(readFileSync('examples/product-finder.quiz.json', 'utf8'));
 const CATALOG = {
@@ -49,6 +49,29 @@ describe('quizzes on an instance', () => {
     await attune.flush();
     const abandoned = (await attune.export())!.events.filter((e) => e.event === 'Quiz Abandoned');
     expect(abandoned.map((e) => e.properties)).toEqual([expect.objectContaining({ quiz_id: 'product-finder', question_id: 'distance', answered: 1 })]);
+  });
+
+  it('keeps progress: a mount right after an answer resumes there, and so does a new instance once written', async () => {
+    const site = uniqueSite();
+    const { attune } = makeAttune({ site });
+    await attune.ready;
+    const first = document.body.appendChild(document.createElement('div'));
+    await attune.mountQuiz(first, QUIZ);
+    first.querySelector<HTMLInputElement>('input[value="run"]')!.checked = true;
+    first.querySelector('form')!.requestSubmit();
+    const next = first.querySelector('legend')!.textContent;
+    expect(next).not.toBe('What will you mostly do?');
+    // Not yet written: the progress is read back from what waits for the write.
+    const again = document.body.appendChild(document.createElement('div'));
+    await attune.mountQuiz(again, QUIZ);
+    expect(again.querySelector('legend')!.textContent).toBe(next);
+    await attune.flush();
+    expect(await readStore(site, 'state')).toContainEqual(expect.objectContaining({ answers: { activity: 'run' } }));
+    const later = makeAttune({ site }).attune;
+    await later.ready;
+    const third = document.body.appendChild(document.createElement('div'));
+    await later.mountQuiz(third, QUIZ);
+    expect(third.querySelector('legend')!.textContent).toBe(next);
   });
 
   it('renders nothing for a broken quiz and reports each problem with its path', async () => {
