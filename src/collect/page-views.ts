@@ -2,15 +2,20 @@
  * Watches for page changes: the first view, then every real change of route in a
  * single-page app (pushState, replaceState, popstate, hash routes). `onPage` runs
  * once per change, never twice: calls in one task are merged, and a URL equal to
- * the last one recorded is not a change. Returns a function that stops watching.
+ * the last one recorded is not a change. The first view is reported a microtask
+ * later, so what the caller does in the same task (the script tag replaying a
+ * queued `identify`) comes before it, as in Segment's snippet. Returns a function
+ * that stops watching.
  */
 export function capturePageViews(onPage: () => void): () => void {
   // A route is the path and query, plus the hash when it is used as a route (#/… or #!…).
   const route = () => location.pathname + location.search + (/^#[!/]/.test(location.hash) ? location.hash : '');
   let last: string | undefined;
   let scheduled = false;
+  let stopped = false;
   const check = () => {
     scheduled = false;
+    if (stopped) return;
     const now = route();
     if (now === last) return;
     last = now;
@@ -34,8 +39,9 @@ export function capturePageViews(onPage: () => void): () => void {
   history.replaceState = wrap(replaceState);
   addEventListener('popstate', schedule);
   addEventListener('hashchange', schedule);
-  check();
+  queueMicrotask(check);
   return () => {
+    stopped = true;
     history.pushState = pushState;
     history.replaceState = replaceState;
     removeEventListener('popstate', schedule);

@@ -10,6 +10,9 @@ describe('capturePageViews', () => {
     history.replaceState(null, '', '/start');
     const seen: string[] = [];
     stop = capturePageViews(() => seen.push(location.pathname + location.search + location.hash));
+    // The first view a microtask later: what the caller does in this task comes first.
+    expect(seen).toEqual([]);
+    await Promise.resolve();
     expect(seen).toEqual(['/start']);
 
     history.pushState(null, '', '/a');
@@ -32,6 +35,7 @@ describe('capturePageViews', () => {
     history.replaceState(null, '', '/one');
     const seen: string[] = [];
     stop = capturePageViews(() => seen.push(location.pathname));
+    await tick();
     history.pushState(null, '', '/two');
     await tick();
     // What the browser does on Back: the URL changes without pushState, then popstate fires.
@@ -39,6 +43,19 @@ describe('capturePageViews', () => {
     dispatchEvent(new PopStateEvent('popstate'));
     await tick();
     expect(seen).toEqual(['/one', '/two', '/one']);
+  });
+
+  it('reports nothing once stopped, not even a first view or a change still waiting', async () => {
+    history.replaceState(null, '', '/here');
+    const seen: string[] = [];
+    capturePageViews(() => seen.push('stopped at once'))();
+    const stopLater = capturePageViews(() => seen.push(location.pathname));
+    await tick();
+    expect(seen).toEqual(['/here']);
+    history.pushState(null, '', '/waiting');
+    stopLater();
+    await tick();
+    expect(seen).toEqual(['/here']);
   });
 
   it('restores history methods when stopped', () => {
