@@ -100,12 +100,23 @@ export function createRecorder(options: RecorderOptions) {
   // Run first at pagehide: this listener is added before the sender's, so what they record
   // still goes out with its beacon.
   const leaving: (() => void)[] = [];
+  // From pagehide until a pageshow (back from the back/forward cache): no next task will come.
+  let left = false;
   addEventListener('pagehide', () => {
+    left = true;
     leaving.forEach((fn) => fn());
     writeNowOnLeave?.();
   });
+  addEventListener('pageshow', () => (left = false));
   const scheduleWrite = () => {
     if (writeScheduled) return;
+    if (left) {
+      // Recorded while the page goes (web vitals at visibilitychange, which follows
+      // pagehide): written at once, beside any write still under way.
+      const now = writeNow().catch(failed('storage'));
+      writing = writing.then(() => now);
+      return;
+    }
     writeScheduled = true;
     // One write per task, however many events the task recorded.
     writing = writing

@@ -132,18 +132,25 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     }, ms);
   };
 
-  const beaconUnsent = () => {
+  const beacon = (events: AttuneEvent[]) => {
     if (transport || !endpoint || !navigator.sendBeacon) return;
-    const events = [...unsent.values(), ...(context.pending?.() ?? [])];
     for (let from = 0, count; from < events.length; from += count) {
       count = countThatFits(events.slice(from), BEACON_BYTES);
       navigator.sendBeacon(url, new Blob([body(events.slice(from, from + count))], { type: 'text/plain' }));
     }
   };
+  // From pagehide until a pageshow (back from the back/forward cache), the page is going:
+  // what is recorded after the unload beacon (web vitals, reported when the page turns
+  // hidden, which follows pagehide) is beaconed as it comes.
+  let gone = false;
 
   addEventListener('online', flush);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
-  addEventListener('pagehide', beaconUnsent);
+  addEventListener('pagehide', () => {
+    gone = true;
+    beacon([...unsent.values(), ...(context.pending?.() ?? [])]);
+  });
+  addEventListener('pageshow', () => (gone = false));
   // What earlier pages left behind goes first.
   schedule(0);
 
@@ -152,6 +159,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     async enqueue(entries: [string, AttuneEvent][]) {
       // Noted first: a page hidden while the outbox write is under way still beacons them.
       entries.forEach(([key, event]) => unsent.set(key, event));
+      if (gone) beacon(entries.map(([, event]) => event));
       await outbox.setMany(entries);
       if (unsent.size > maxOutbox / 2) {
         // Rarely worth a look at the whole outbox: only when it may be near its bound.

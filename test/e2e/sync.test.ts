@@ -151,9 +151,9 @@ describeE2E('sync to the real collector, exactly once', () => {
    * page recorded, then checks each is stored once, for this visitor. "Recorded" is
    * every event in the device's log (`Attune.export()`) and every event the tabs
    * committed (noted by the fixture): nothing in the log may be missing from SQLite,
-   * nor anything a tab committed (bar web vitals, which report their final values on
-   * `visibilitychange` to hidden, after the unload beacon has gone), and SQLite holds
-   * nothing else for the site. An event beaconed while the page unloads may be stored
+   * nor anything a tab committed (web vitals included, though they report their final
+   * values on `visibilitychange` to hidden, after pagehide), and SQLite holds nothing
+   * else for the site. An event beaconed while the page unloads may be stored
    * by the collector even though the page's own log write was cut short.
    */
   const expectExactlyOnce = async (page: Page, dbFile: string, tabs: Page[] = [page]) => {
@@ -164,10 +164,9 @@ describeE2E('sync to the real collector, exactly once', () => {
       const { events } = await exported(page);
       const committed = (await Promise.all(tabs.map(seen))).flat();
       const recorded = new Set([...events.map((event) => event.messageId), ...committed.map(([id]) => id)]);
-      const missing = [
-        ...events.map((event): [string, string] => [event.messageId, event.event ?? event.type]),
-        ...committed.filter(([, name]) => name !== 'Web Vital Measured'),
-      ].filter(([id]) => !stored.has(id));
+      const missing = [...events.map((event): [string, string] => [event.messageId, event.event ?? event.type]), ...committed].filter(
+        ([id]) => !stored.has(id),
+      );
       return {
         notStored: [...new Set(missing.map(([id, name]) => `${id} ${name}`))],
         notRecorded: [...stored].filter((id) => !recorded.has(id)),
@@ -270,6 +269,34 @@ describeE2E('sync to the real collector, exactly once', () => {
 
     await expectExactlyOnce(page, server.dbFile);
     expect(storedNames(server.dbFile)).toEqual(['Right Before Reload', 'Right Before Reload', 'Right Before Reload', 'Right Before Reload', 'Right Before Reload', 'page', 'page']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an event recorded as the page turns hidden while leaving, after pagehide (as web vitals are): beaconed and stored once', async () => {
+    const server = await collector();
+    const forward = await proxy(server.url);
+    const { page, pageErrors } = await firstPage(await e2e.launch());
+    await page.goto(syncPage(forward.url));
+    await attuneReady(page);
+    await page.evaluate(() => {
+      addEventListener('pagehide', () => sessionStorage.setItem('order', 'pagehide'));
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState !== 'hidden') return;
+        sessionStorage.setItem('order', sessionStorage.getItem('order') + ', hidden');
+        window.Attune.track('Reported When Hidden');
+      });
+    });
+    await page.reload();
+    await attuneReady(page);
+    // The case at hand: the browser turned the page hidden after pagehide, not before.
+    expect(await page.evaluate(() => sessionStorage.getItem('order'))).toBe('pagehide, hidden');
+    await page.evaluate(() => window.Attune.flush());
+
+    await expectExactlyOnce(page, server.dbFile);
+    expect(storedNames(server.dbFile)).toEqual(['Reported When Hidden', 'page', 'page']);
+    // It went out with the leaving page (a beacon is text/plain), not only from the next page's outbox.
+    const [id] = (await seen(page)).find(([, name]) => name === 'Reported When Hidden')!;
+    expect(forward.posts.some((post) => post.contentType.startsWith('text/plain') && post.ids.includes(id))).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 
