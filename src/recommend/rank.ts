@@ -36,7 +36,6 @@ export interface RecommendOptions {
   fill?: boolean;
 }
 
-
 /** A product's neighbours in a table, or none: a lookup safe for ids like "constructor". */
 export function neighboursOf(table: CooccurrenceTable | undefined, id: string, list: 'viewed' | 'bought'): Neighbours {
   return (table && hasOwn(table, id) && table[id][list]) || [];
