@@ -1,0 +1,248 @@
+// The bench quiz's 20 questions, written as a shop would write them in the format of docs/quiz.md
+// (src/widgets/quiz/types.ts): every kind but email, choices of 4 options with scores, tags and
+// products, branching rules and visibleIf, some text in two languages. fixture.mjs adds the outcomes.
+
+const opt = (value, label, { scores, tags, products, image } = {}) => ({
+  value,
+  label,
+  ...(image && { image }),
+  ...(scores && { scores }),
+  ...(tags && { tags }),
+  ...(products && { products }),
+});
+const img = (name, alt) => ({ src: `/img/quiz/${name}.webp`, alt });
+
+/** The questions of the outdoor-kit finder, a fresh copy on each call. */
+export function benchQuestions() {
+  return [
+    {
+      id: 'activity',
+      type: 'single',
+      title: { en: 'What will you mostly do?', uk: 'Чим ви здебільшого займатиметесь?' },
+      help: { en: 'Pick the one you do most often.', uk: 'Оберіть те, що робите найчастіше.' },
+      options: [
+        opt('run', { en: 'Trail running', uk: 'Трейловий біг' }, { scores: { run: 2 }, tags: ['running'], products: ['trail-runner', 'trail-socks'] }),
+        opt('hike', { en: 'Hiking', uk: 'Походи' }, { scores: { hike: 2 }, tags: ['hiking'], products: ['hiking-boot', 'day-pack'] }),
+        opt('city', { en: 'Walking in town', uk: 'Прогулянки містом' }, { scores: { city: 2 }, tags: ['everyday'], products: ['city-sneaker'] }),
+        opt('commute', { en: 'Commuting by bike', uk: 'Поїздки на велосипеді' }, { scores: { city: 1, rain: 1 }, tags: ['commute'], products: ['roll-top'] }),
+      ],
+      next: [
+        { when: { 'answers.activity': 'run' }, goto: 'terrain' },
+        { when: { 'answers.activity': 'hike' }, goto: 'trip' },
+        { goto: 'weather' },
+      ],
+    },
+    {
+      id: 'terrain',
+      type: 'single',
+      title: 'Where do you run?',
+      options: [
+        opt('road', 'Roads and pavements', { scores: { city: 1 }, tags: ['road'], products: ['road-runner'] }),
+        opt('trail', 'Forest and mountain trails', { scores: { run: 1 }, tags: ['trail'], products: ['trail-runner', 'gaiters'] }),
+        opt('mixed', 'A bit of both', { scores: { run: 1, city: 1 }, tags: ['hybrid'], products: ['hybrid-runner'] }),
+        opt('track', 'On a track or treadmill', { scores: { city: 1 }, tags: ['indoor'], products: ['road-runner', 'light-tee'] }),
+      ],
+    },
+    {
+      id: 'distance',
+      type: 'number',
+      title: 'How many kilometres do you run in a week?',
+      help: 'A rough guess is fine.',
+      min: 0,
+      max: 300,
+      // Long distances skip the kit questions: runners who do that know what they carry.
+      next: [{ when: { 'answers.distance': { $gte: 60 } }, goto: 'budget' }, { goto: 'weather' }],
+    },
+    {
+      id: 'trip',
+      type: 'single',
+      title: { en: 'How long are your trips?', uk: 'Наскільки тривалі ваші походи?' },
+      options: [
+        opt('day', 'Day hikes', { products: ['day-pack'] }),
+        opt('weekend', 'A weekend', { scores: { hike: 1 }, tags: ['overnight'], products: ['day-pack', 'sleeping-bag'] }),
+        opt('week', 'A week or so', { scores: { hike: 2 }, tags: ['multi-day'], products: ['hiking-boot', 'trek-pack'] }),
+        opt('expedition', 'Longer expeditions', { scores: { hike: 3, cold: 1 }, tags: ['multi-day', 'expedition'], products: ['trek-pack', 'down-puffer'] }),
+      ],
+    },
+    {
+      id: 'packWeight',
+      type: 'scale',
+      title: 'How much does a light pack matter to you?',
+      min: 1,
+      max: 5,
+      minLabel: 'Not at all',
+      maxLabel: 'Every gram counts',
+      score: 'light',
+    },
+    {
+      id: 'weather',
+      type: 'multiple',
+      title: { en: 'What weather do you head out in?', uk: 'У яку погоду ви виходите?' },
+      help: 'Choose one or two.',
+      min: 1,
+      max: 2,
+      options: [
+        opt('rain', 'Rain', { scores: { rain: 2 }, tags: ['waterproof'], products: ['rain-shell', 'roll-top'] }),
+        opt('cold', 'Cold', { scores: { cold: 2 }, tags: ['insulated'], products: ['down-puffer', 'merino-beanie'] }),
+        opt('heat', 'Heat', { scores: { light: 1 }, tags: ['breathable'], products: ['light-tee', 'sun-cap'] }),
+        opt('mild', 'Mild and dry', { tags: ['all-season'], products: ['fleece-midlayer'] }),
+      ],
+    },
+    {
+      id: 'carry',
+      type: 'image',
+      title: 'What do you carry?',
+      visibleIf: { 'answers.activity': { $ne: 'run' } },
+      options: [
+        opt('essentials', 'Just the essentials', { image: img('sling', 'A small sling bag'), scores: { light: 1 }, products: ['sling-bag'] }),
+        opt('day-kit', "A day's kit", { image: img('daypack', 'A 22-litre backpack'), scores: { hike: 1 }, products: ['day-pack'] }),
+        opt('laptop', 'A laptop', { image: img('rolltop', 'A roll-top bag with a laptop sleeve'), scores: { city: 1 }, tags: ['commute'], products: ['roll-top'] }),
+        opt('bottle', 'Water, always', { image: img('bottle', 'A steel bottle'), products: ['steel-bottle'] }),
+      ],
+    },
+    {
+      id: 'landscape',
+      type: 'image',
+      title: 'Which of these looks most like your weekends?',
+      options: [
+        opt('mountains', 'Mountains', { image: img('mountains', 'A ridge above the clouds'), scores: { hike: 1, cold: 1 }, tags: ['alpine'], products: ['hiking-boot'] }),
+        opt('forest', 'Forest', { image: img('forest', 'A path through pine trees'), scores: { run: 1, hike: 1 }, tags: ['forest'], products: ['trail-runner'] }),
+        opt('coast', 'Coast', { image: img('coast', 'Cliffs over a grey sea'), scores: { rain: 1 }, tags: ['coast'], products: ['rain-shell'] }),
+        opt('streets', 'Streets', { image: img('streets', 'A busy street at dusk'), scores: { city: 1 }, tags: ['urban'], products: ['city-sneaker'] }),
+      ],
+    },
+    {
+      id: 'budget',
+      type: 'scale',
+      title: { en: 'How much do you want to spend?', uk: 'Скільки ви готові витратити?' },
+      min: 1,
+      max: 5,
+      minLabel: 'As little as possible',
+      maxLabel: 'Whatever lasts longest',
+      score: 'premium',
+    },
+    {
+      id: 'owned',
+      type: 'multiple',
+      title: 'Which of these do you already own?',
+      help: 'We will not suggest them again.',
+      min: 0,
+      max: 4,
+      options: [
+        opt('shoes', 'Good outdoor shoes', { scores: { premium: -1 }, tags: ['has-shoes'] }),
+        opt('shell', 'A waterproof jacket', { scores: { rain: -1 }, tags: ['has-shell'] }),
+        opt('pack', 'A backpack', { scores: { hike: -1 }, tags: ['has-pack'] }),
+        opt('layers', 'Warm layers', { scores: { cold: -1 }, tags: ['has-layers'] }),
+      ],
+    },
+    {
+      id: 'fit',
+      type: 'single',
+      title: 'How do shoes usually fit you?',
+      options: [
+        opt('narrow', 'Narrow', { tags: ['narrow-fit'], products: ['trail-runner'] }),
+        opt('regular', 'Regular', { tags: ['regular-fit'] }),
+        opt('wide', 'Wide', { tags: ['wide-fit'], products: ['hiking-boot-wide'] }),
+        opt('unsure', 'Not sure', { products: ['fit-guide'] }),
+      ],
+    },
+    {
+      id: 'shoeSize',
+      type: 'number',
+      title: 'Your shoe size (EU)',
+      optional: true,
+      min: 30,
+      max: 52,
+    },
+    {
+      id: 'colours',
+      type: 'multiple',
+      title: 'Colours you like',
+      min: 1,
+      max: 3,
+      options: [
+        opt('dark', 'Black and grey', { tags: ['dark'], products: ['rain-shell'] }),
+        opt('earth', 'Earth tones', { tags: ['earth'], products: ['fleece-midlayer'] }),
+        opt('bright', 'Bright colours', { tags: ['bright'], products: ['light-tee'] }),
+        opt('blue', 'Blues', { tags: ['blue'], products: ['down-puffer'] }),
+      ],
+    },
+    {
+      id: 'eco',
+      type: 'scale',
+      title: 'How much do recycled materials matter to you?',
+      visibleIf: { 'scores.premium': { $gte: 3 } },
+      min: 1,
+      max: 5,
+      minLabel: 'Not much',
+      maxLabel: 'A lot',
+      score: 'eco',
+    },
+    {
+      id: 'material',
+      type: 'single',
+      title: 'Which material do you prefer next to your skin?',
+      visibleIf: { $or: [{ 'answers.weather': { $in: ['cold'] } }, { 'scores.eco': { $gte: 4 } }] },
+      options: [
+        opt('synthetic', 'Synthetic', { scores: { light: 1 }, tags: ['synthetic'], products: ['light-tee'] }),
+        opt('merino', 'Merino wool', { scores: { cold: 1, premium: 1 }, tags: ['merino'], products: ['merino-base', 'merino-beanie'] }),
+        opt('down', 'Down', { scores: { cold: 2 }, tags: ['down'], products: ['down-puffer'] }),
+        opt('recycled', 'Recycled fibres', { scores: { eco: 2 }, tags: ['recycled'], products: ['recycled-fleece'] }),
+      ],
+    },
+    {
+      id: 'frequency',
+      type: 'single',
+      title: 'How often do you go out?',
+      options: [
+        opt('daily', 'Almost every day', { scores: { premium: 1 }, tags: ['daily'], products: ['spare-laces'] }),
+        opt('weekly', 'Every week', { tags: ['weekly'] }),
+        opt('monthly', 'Once or twice a month', { tags: ['monthly'] }),
+        opt('rarely', 'A few times a year', { scores: { premium: -1 }, tags: ['occasional'], products: ['rental-info'] }),
+      ],
+    },
+    {
+      id: 'experience',
+      type: 'scale',
+      title: 'How experienced are you?',
+      min: 1,
+      max: 5,
+      minLabel: 'Just starting',
+      maxLabel: 'Seasoned',
+      score: 'expert',
+      next: [{ when: { 'scores.expert': { $lte: 2 } }, goto: 'gift' }],
+    },
+    {
+      id: 'priorities',
+      type: 'multiple',
+      title: 'What matters most in your kit?',
+      min: 1,
+      max: 2,
+      options: [
+        opt('durability', 'It lasts for years', { scores: { premium: 1 }, tags: ['durable'], products: ['hiking-boot'] }),
+        opt('weight', 'It weighs little', { scores: { light: 2 }, tags: ['ultralight'], products: ['trail-runner'] }),
+        opt('comfort', 'It is comfortable from day one', { tags: ['comfort'], products: ['city-sneaker'] }),
+        opt('price', 'It is good value', { scores: { premium: -1 }, tags: ['value'], products: ['day-pack'] }),
+      ],
+    },
+    {
+      id: 'gift',
+      type: 'single',
+      title: 'Who is this for?',
+      options: [
+        opt('me', 'Me', { tags: ['self'] }),
+        opt('partner', 'My partner', { tags: ['gift'], products: ['gift-card'] }),
+        opt('child', 'A child', { tags: ['gift', 'kids'], products: ['kids-boot'] }),
+        opt('friend', 'A friend', { tags: ['gift'], products: ['gift-card', 'steel-bottle'] }),
+      ],
+    },
+    {
+      id: 'notes',
+      type: 'text',
+      title: { en: 'Anything else we should know?', uk: 'Щось іще, що нам варто знати?' },
+      help: 'Optional: injuries, allergies, a trip you are planning…',
+      optional: true,
+      max: 300,
+    },
+  ];
+}
