@@ -48,7 +48,8 @@ interface SendFailure {
  * refuses (other 4xx) is dropped and reported with the server's reason. Offline,
  * it waits for `online`. When the page is hidden it sends at once; when it is
  * unloaded, it beacons this tab's unsent events and keeps them: the next page
- * sends them again, and the backend drops the repeat by `messageId`.
+ * sends them again, and the backend drops the repeat by `messageId`. Events that
+ * come after `pagehide` are beaconed as they come.
  */
 export function createSender(context: SenderContext, options: SyncOptions = {}) {
   const { site, endpoint, outbox, fail } = context;
