@@ -1,9 +1,9 @@
 // `npm run demo`: installs and builds when needed, then serves the demo shop
 // (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides),
 // and the collector on http://127.0.0.1:8787, storing into .demo/attune.sqlite.
-// The demo pages send to that address, so the collector's port is fixed. On a first
-// run (no product events yet for site "demo") the collector is seeded with a synthetic
-// shopping history (scripts/seed-demo.mjs), so recommendations have data to show.
+// The demo pages send to that address, so the collector's port is fixed. The collector
+// is seeded with a synthetic shopping history (scripts/seed-demo.mjs, stored once however
+// often it is sent), so recommendations have data to show.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -69,14 +69,13 @@ try {
   process.exit(1);
 }
 
-// Seeds only an empty demo site: the history is deterministic, so seeding again would
-// store nothing anyway, but a database with real browsing in it is left as it is.
+// Seeded on every start: the history's messageIds are deterministic, so the collector
+// keeps what it already has and stores only what is missing (all of it on a first run,
+// or after a run whose seeding failed), next to whatever was browsed since.
 const collector = services.find((service) => service.name === 'collector');
 try {
-  const response = await fetch(`${collector.url}/v1/popular?site=demo`);
-  if (!response.ok) throw new Error(`GET /v1/popular answered ${response.status}`);
-  const { counts } = await response.json();
-  if (Object.keys(counts).length === 0) console.log(describeSeeding(await seedDemo(collector.url, { site: 'demo', visitors: 300 })));
+  const seeded = await seedDemo(collector.url, { site: 'demo', visitors: 300 });
+  console.log(seeded.stored ? describeSeeding(seeded) : `the demo collector already holds its seeded history (${seeded.events.toLocaleString('en-US')} events)`);
 } catch (error) {
   console.error(`The demo collector was not seeded (${error.message}); recommendations start empty.`);
 }
