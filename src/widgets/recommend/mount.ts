@@ -6,6 +6,7 @@
  * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
 import { hasOwn, isObject, validateCatalog, type Product } from '../../recommend/catalog';
+import { indexCatalog } from '../../recommend/catalog-index';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
 import type { RecommendInput } from '../../recommend/rank';
@@ -62,12 +63,14 @@ export const MODELS: Record<string, Model> = {
   similar: (input, limit, anchor) => (anchor ? similar(input, anchor, { limit }) : []),
   'bought-together': (input, limit, anchor) => (anchor ? boughtTogether(input, anchor, { limit }) : []),
   // Hand-picked, in the given order (a quiz outcome's products): `data-product="id id …"`.
-  products: (input, limit, ids = '') =>
-    ids
+  products: (input, limit, ids = '') => {
+    const { products, position } = indexCatalog(input.catalog);
+    return ids
       .split(/\s+/)
-      .map((id) => input.catalog.find((p) => p.id === id)!)
+      .map((id) => products[position.get(id)!])
       .filter(Boolean)
-      .slice(0, limit),
+      .slice(0, limit);
+  },
 };
 
 // A product as Segment's e-commerce events list it.
