@@ -62,15 +62,13 @@ export function forYou(input: RecommendInput, options: ForYouOptions = {}): Prod
     }
   }
   // Affinities reach products with no neighbours at all (new, or a site without a
-  // collector): through the category and tag groups, only products carrying the interest.
-  const interests: ['categories' | 'tags', string, number][] = [
-    ...strongest(visitor.affinities?.categories, 3).map(([c, v]): ['categories', string, number] => ['categories', c, v * affinity]),
-    ...strongest(visitor.affinities?.tags, 5).map(([t, v]): ['tags', string, number] => ['tags', t, (v * affinity) / 2]),
-    ...(visitor.outcomeTags ?? []).map((t): ['tags', string, number] => ['tags', t, outcome]),
-  ];
-  const groups = interests.length ? index.groups() : undefined;
-  for (const [kind, name, share] of interests) {
-    for (const at of groups?.[kind].get(name) ?? []) addScore(scores, at, share);
-  }
+  // collector): through the category and tag groups (built on first use), only
+  // products carrying the interest.
+  const boost = (kind: 'categories' | 'tags', name: string, share: number) => {
+    for (const at of index.groups()[kind].get(name) ?? []) addScore(scores, at, share);
+  };
+  for (const [category, v] of strongest(visitor.affinities?.categories, 3)) boost('categories', category, v * affinity);
+  for (const [tag, v] of strongest(visitor.affinities?.tags, 5)) boost('tags', tag, (v * affinity) / 2);
+  for (const tag of visitor.outcomeTags ?? []) boost('tags', tag, outcome);
   return pick(scores);
 }
