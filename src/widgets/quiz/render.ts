@@ -39,9 +39,11 @@ const call = (f: Any, ...args: unknown[]) => {
  * Renders `runner`'s quiz into `root`: the current question (or the result), with
  * Next and Back, until the quiz is finished. Focus moves to each new question's
  * legend (or the result's heading), but not on mount, so the page keeps its focus.
- * Emits `Quiz Started` on a fresh start, `Quiz Question Answered` (without the
- * value of text and email answers, which may be personal), and `Quiz Completed`;
- * `abandon()` emits `Quiz Abandoned` when the host judges the visitor has left.
+ * Emits `Quiz Started` at the visitor's first touch of a fresh quiz (a choice, a
+ * keystroke, Next), `Quiz Question Answered` (without the value of text and email
+ * answers, which may be personal), and `Quiz Completed`; `abandon()` emits `Quiz
+ * Abandoned` when the host judges the visitor has left a quiz they had started.
+ * A quiz only shown is not started: on a busy page many see it and never begin.
  *
  * @example const quiz = renderQuiz(slot, createQuizRunner(valid), { onEvent: track, onProgress: save })
  */
@@ -163,6 +165,7 @@ export function renderQuiz(root: Element, runner: QuizRunner, hooks: QuizHooks =
     };
     form.onsubmit = (event) => {
       event.preventDefault();
+      start();
       const e = runner.answer(q.id, read()) || runner.next();
       if (e) return show(e);
       const answer = runner.state().answers[q.id];
@@ -199,8 +202,16 @@ export function renderQuiz(root: Element, runner: QuizRunner, hooks: QuizHooks =
     }
   };
 
-  const first = runner.current();
-  if (first && !runner.progress().answered) emit('Quiz Started', { question_id: first.id });
+  // Resumed progress was started on an earlier page.
+  let started = runner.progress().answered > 0;
+  const start = () => {
+    const q = runner.current();
+    if (started || !q) return;
+    started = true;
+    emit('Quiz Started', { question_id: q.id });
+  };
+  // Radios and checkboxes fire `input` too, by mouse or by keyboard.
+  box.addEventListener('input', start);
   draw();
 
   return {
@@ -210,7 +221,7 @@ export function renderQuiz(root: Element, runner: QuizRunner, hooks: QuizHooks =
     },
     abandon() {
       const q = runner.current();
-      if (q && !abandoned) {
+      if (q && started && !abandoned) {
         abandoned = true;
         emit('Quiz Abandoned', { question_id: q.id, ...runner.progress() });
       }

@@ -248,6 +248,17 @@ describe('renderQuiz: events and result', () => {
     expect($('.attune-quiz__products').textContent).toMatch(/^\d+ cards$/);
   });
 
+  it('is started by the first touch, not by being shown; a quiz never touched is not abandoned', () => {
+    const { events, handle } = mount(valid(example));
+    handle.abandon();
+    expect(events).toEqual([]);
+    choose('Hiking');
+    expect(events).toEqual([['Quiz Started', { quiz_id: 'product-finder', question_id: 'activity' }]]);
+    choose('Walking in town'); // a second touch is not a second start
+    submit();
+    expect(events.map((e) => e[0])).toEqual(['Quiz Started', 'Quiz Question Answered']);
+  });
+
   it('resumes where the visitor was, without a second Quiz Started', () => {
     const first = mount(valid(example));
     choose('Hiking');
