@@ -31,7 +31,8 @@
   const decisions = el('pre', { class: 'adp-json', tabindex: '0', text: 'No placements on this page.' });
   const summary = el('dl', { class: 'adp-summary' });
   const events = el('ol', { class: 'adp-events', 'aria-label': 'Last events, newest first' });
-  const problems = el('ul', { class: 'adp-problems', hidden: '' });
+  // A live list: each problem is announced as it is added, and the list stays a list.
+  const problems = el('ul', { class: 'adp-problems', 'aria-live': 'assertive', 'aria-label': 'Problems Attune reported', hidden: '' });
   const json = el('pre', { class: 'adp-json', tabindex: '0' });
   const body = el('div', { id: 'attune-debug-body', class: 'adp-body' }, [
     el('p', { class: 'adp-meta' }, ['Storage: ', storage, ' · Visitor: ', visitor]),
@@ -161,7 +162,7 @@
 
   const showProblem = (error) => {
     problems.hidden = false;
-    problems.append(el('li', { role: 'alert', text: `${error.code ?? 'error'}: ${error.message}` }));
+    problems.append(el('li', { text: `${error.code ?? 'error'}: ${error.message}` }));
   };
 
   const refreshStorage = () =>
