@@ -1,7 +1,7 @@
 import { createInstance, type Attune, type QuizModule, type RecommendModule, type TriggersModule } from './api/create';
 import type { AttuneOptions, CaptureOptions } from './api/options';
 import type { WebVitalsModule } from './collect/web-vitals';
-import { evalCondition, KNOWN_OPERATORS, seg } from './decide/condition';
+import { evalCondition, isObject, KNOWN_OPERATORS, seg } from './decide/condition';
 import { checkCondition } from './decide/condition-check';
 import { safeUrl } from './decide/url';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
@@ -29,7 +29,7 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
 
 if (!w.Attune) {
   // What add-ons take from the tag instead of carrying their own copy (see rollup.config.mjs).
-  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, KNOWN_OPERATORS, seg, checkCondition, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS, whenSeen };
+  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, isObject, KNOWN_OPERATORS, seg, checkCondition, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS, whenSeen };
   const options: AttuneOptions = {
     site: data.site,
     endpoint: data.endpoint,

@@ -3,7 +3,7 @@
  * rules and outcomes): every branch is walked, not only the ones an evaluation would
  * reach, so a typo in a rarely taken branch is found at the door.
  */
-import { KNOWN_OPERATORS, seg } from './condition';
+import { isObject, KNOWN_OPERATORS, seg } from './condition';
 
 /** Hears one problem: its JSON path, what is wrong, and whether it is only a warning. */
 export type ProblemSink = (path: string, message: string, warning?: unknown) => unknown;
@@ -16,7 +16,6 @@ export type ProblemSink = (path: string, message: string, warning?: unknown) => 
 export type SegmentCheck = (id: unknown, path: string, listed?: unknown) => unknown;
 
 type Any = any;
-const isObj = (v: unknown): v is Record<string, Any> => !!v && typeof v == 'object' && !Array.isArray(v);
 const isOps = (keys: string[]) => keys.every((k) => k[0] == '$');
 const LOGIC = /^\$(and|or|nor)$/;
 const TYPES = 'string number boolean object array null undefined'.split(' ');
@@ -39,7 +38,7 @@ const validRegex = (s: unknown) => {
  */
 export function checkCondition(c: unknown, path: string, add: ProblemSink, segment?: SegmentCheck): void {
   const condition = (c: Any, p: string): unknown => {
-    if (!isObj(c)) return add(p, 'must be an object');
+    if (!isObject(c)) return add(p, 'must be an object');
     for (const k of Object.keys(c)) {
       const v = c[k];
       const q = p + seg(k);
@@ -51,7 +50,7 @@ export function checkCondition(c: unknown, path: string, add: ProblemSink, segme
   };
   // `s`: the value is compared with the `segments` attribute.
   const value = (v: Any, p: string, s: boolean, listed?: unknown): void => {
-    const keys = isObj(v) ? Object.keys(v) : [];
+    const keys = isObject(v) ? Object.keys(v) : [];
     if (!keys.length) s && typeof v == 'string' && segment!(v, p, listed);
     else if (!isOps(keys)) keys.some((k) => k[0] == '$') && add(p, 'mixes $ operators and plain keys', 1);
     else
@@ -60,7 +59,7 @@ export function checkCondition(c: unknown, path: string, add: ProblemSink, segme
         const q = p + seg(op);
         if (LOGIC.test(op) || !KNOWN_OPERATORS.includes(op)) add(q, 'unknown operator ' + op);
         else if (/^\$(n?in|all)i?$/.test(op)) Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
-        else if (op == '$elemMatch') !isObj(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
+        else if (op == '$elemMatch') !isObject(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
         else if (op == '$type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
         else if (op[1] == 'r') validRegex(e) || add(q, 'invalid regular expression');
         else value(e, q, s && op != '$size', listed);

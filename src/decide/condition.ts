@@ -37,11 +37,15 @@ type Steps = (string | number)[];
 type Report = (op: string, steps: Steps) => void;
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj => !!v && typeof v == 'object' && !Array.isArray(v);
+/**
+ * Whether `v` is a plain object (not null, not an array). Its fields are `any`: the
+ * validators that share it read JSON whose shape they are checking field by field.
+ */
+export const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v == 'object' && !Array.isArray(v);
 
 // An object is an operator object only if every key is an operator; a mixed one is a value.
 const isOps = (v: unknown): v is Obj => {
-  const keys = isObj(v) ? Object.keys(v) : [];
+  const keys = isObject(v) ? Object.keys(v) : [];
   return keys.length > 0 && keys.every((k) => k[0] == '$');
 };
 
@@ -85,7 +89,7 @@ const within = <T>(s: Steps, step: string | number, test: () => T): T => {
 };
 
 function cond(obj: unknown, c: unknown, s: Steps, r: Report): boolean {
-  if (!isObj(c)) return false;
+  if (!isObject(c)) return false;
   for (const k of Object.keys(c)) {
     const v = c[k];
     s.push(k);
@@ -95,7 +99,7 @@ function cond(obj: unknown, c: unknown, s: Steps, r: Report): boolean {
       // An empty $or passes, so an empty $nor fails: GrowthBook defines $nor as not-$or.
       pass = Array.isArray(v) && (k == '$and' ? v.every(hit) : (k == '$or') == (!v.length || v.some(hit)));
     } else if (k == '$not') {
-      pass = isObj(v) && !cond(obj, v, s, r);
+      pass = isObject(v) && !cond(obj, v, s, r);
     } else pass = value(v, get(obj, k), s, r);
     s.pop();
     if (!pass) return false;
@@ -106,7 +110,7 @@ function cond(obj: unknown, c: unknown, s: Steps, r: Report): boolean {
 function get(obj: unknown, path: string): unknown {
   let cur = obj;
   for (const part of pathParts(path)) {
-    if (!isObj(cur) && !Array.isArray(cur)) return null;
+    if (!isObject(cur) && !Array.isArray(cur)) return null;
     if (!Object.prototype.hasOwnProperty.call(cur, part)) return null;
     cur = (cur as Obj)[part];
   }

@@ -4,7 +4,7 @@
  * the door. The format is described for people in docs/config.md and for editors
  * in schema/attune.config.schema.json; its types are in config-types.ts.
  */
-import { seg } from './condition';
+import { isObject, seg } from './condition';
 import { checkCondition } from './condition-check';
 import { safeUrl, type UrlAttribute } from './url';
 import type { ConfigProblem, ConfigValidation, ValidPlacement } from './config-types';
@@ -15,7 +15,6 @@ type Any = any;
 type Check = (value: Any, path: string) => Any;
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isObj = (v: unknown): v is Record<string, Any> => !!v && typeof v == 'object' && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
 const json = JSON.stringify;
@@ -84,7 +83,7 @@ export function validateConfig(config: unknown): ConfigValidation {
       ? v.map((x, i) => check(x, p + '[' + i + ']')).filter((x) => x !== undefined)
       : add(p, 'must be a' + (nonEmpty ? ' non-empty' : 'n') + ' array');
   const map = (check: (v: Any, p: string, key: string) => Any): Check => (v, p) => {
-    if (!isObj(v)) return add(p, 'must be an object');
+    if (!isObject(v)) return add(p, 'must be an object');
     const out = Object.create(null);
     for (const k of Object.keys(v)) {
       const x = check(v[k], p + seg(k), k);
@@ -94,7 +93,7 @@ export function validateConfig(config: unknown): ConfigValidation {
   };
   // Copies the keys of `table` that pass their checks, in table order.
   const fields = (table: Record<string, Check>, required: string[] = [], strict?: string, oneKey?: string[]): Check => (o, p) => {
-    if (!isObj(o)) return add(p, 'must be an object');
+    if (!isObject(o)) return add(p, 'must be an object');
     const out: Any = {};
     for (const k in table) {
       const x = has(o, k) ? table[k](o[k], p + seg(k)) : undefined;
@@ -117,7 +116,7 @@ export function validateConfig(config: unknown): ConfigValidation {
     listed || add(p, 'segments is a list: use $in', 1);
     return segments.includes(s as string) ? s : unknown('segment', s, p);
   };
-  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment), isObj(c) ? c : undefined);
+  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment), isObject(c) ? c : undefined);
 
   const url = (attr: UrlAttribute): Check => (v, p) =>
     text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');
@@ -173,7 +172,7 @@ export function validateConfig(config: unknown): ConfigValidation {
     ids = [];
     templates = [];
     pool = [];
-    weighted = isObj(x) && x.strategy == 'weighted';
+    weighted = isObject(x) && x.strategy == 'weighted';
     const o = placementFields(x, p);
     if (!o) return;
     // Neither is fine: the page's code renders the placement itself, after decide().
@@ -199,7 +198,7 @@ export function validateConfig(config: unknown): ConfigValidation {
     {
       $schema: str,
       segments: (v, p) => {
-        segments = isObj(v) ? Object.keys(v).filter((k) => k != '*') : [];
+        segments = isObject(v) ? Object.keys(v).filter((k) => k != '*') : [];
         return map((s, q, id) => (id == '*' ? add(q, '"*" is reserved') : mark(errors.length, segmentFields(s, q))))(v, p);
       },
       placements: list(placement),

@@ -3,7 +3,7 @@
  * config, so one bad item (a missing id, a `javascript:` link) is reported with its
  * JSON path and skipped, and the rest of the catalog still works.
  */
-import { seg } from '../decide/condition';
+import { isObject, seg } from '../decide/condition';
 import { safeUrl } from '../decide/url';
 
 /** A product as the models and widgets use it, every field normalised. */
@@ -45,8 +45,6 @@ export interface CatalogValidation {
 
 type Item = Record<string, unknown>;
 
-/** Whether `v` is a plain object (not null, not an array). */
-export const isObject = (v: unknown): v is Item => !!v && typeof v == 'object' && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 /** Whether `key` is `o`'s own property: lookups safe for ids like "constructor". */
 export const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);

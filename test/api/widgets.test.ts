@@ -119,7 +119,7 @@ describe('recommendation rows on an instance', () => {
     (row.querySelector('[data-attune-card="tent"]') as HTMLElement).click();
     await attune.flush();
     const clicked = (await attune.export())!.events.find((e) => e.event === 'Product Clicked');
-    expect(clicked?.properties).toMatchObject({ list_id: 'popular', product_id: 'tent', position: 1 });
+    expect(clicked?.properties).toEqual({ list_id: 'popular', product_id: 'tent', name: 'Tent', category: 'camping', price: 200, position: 1 });
   });
 
   it('renders a hand-picked row in the given order, leaving out ids the catalog does not have', async () => {

@@ -3,7 +3,7 @@
  * reported at once with its JSON path, and a quiz with any error does not run at
  * all: half a quiz would lead visitors to a wrong outcome with nobody noticing.
  */
-import { evalCondition, seg } from '../../decide/condition';
+import { evalCondition, isObject, seg } from '../../decide/condition';
 import { checkCondition } from '../../decide/condition-check';
 import { safeUrl, type UrlAttribute } from '../../decide/url';
 import type { QuizProblem, QuizValidation, ValidQuiz } from './types';
@@ -12,7 +12,6 @@ type Any = any;
 type Check = (v: Any, p: string) => unknown;
 
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isObj = (v: unknown): v is Record<string, Any> => !!v && typeof v == 'object' && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
 const isNum = (v: unknown): v is number => typeof v == 'number' && isFinite(v);
 const isInt = (v: unknown) => isNum(v) && v % 1 == 0;
@@ -49,15 +48,15 @@ export function validateQuiz(json: unknown): QuizValidation {
   const str = is(isStr, 'must be a non-empty string');
   const num = is(isNum, 'must be a number');
   const text = is(
-    (v) => typeof v == 'string' || (isObj(v) && Object.keys(v).length && Object.values(v).every((x) => typeof x == 'string')),
+    (v) => typeof v == 'string' || (isObject(v) && Object.keys(v).length && Object.values(v).every((x) => typeof x == 'string')),
     'must be a string or a map of locales to strings',
   );
   const list = (check: Check, nonEmpty?: 1): Check => (v, p) =>
     Array.isArray(v) && (v.length || !nonEmpty) ? v.forEach((x, i) => check(x, p + '[' + i + ']')) : add(p, `must be a${nonEmpty ? ' non-empty' : 'n'} array`);
   const strs = list(str);
-  const obj = (check: Check): Check => (v, p) => (isObj(v) ? Object.keys(v).forEach((k) => check(v[k], p + seg(k))) : add(p, 'must be an object'));
+  const obj = (check: Check): Check => (v, p) => (isObject(v) ? Object.keys(v).forEach((k) => check(v[k], p + seg(k))) : add(p, 'must be an object'));
   const fields = (table: Record<string, Check>, required: string[] = []): Check => (o, p) => {
-    if (!isObj(o)) return add(p, 'must be an object');
+    if (!isObject(o)) return add(p, 'must be an object');
     for (const k of Object.keys(o)) has(table, k) ? table[k](o[k], p + seg(k)) : add(p + seg(k), 'unknown key', 1);
     for (const k of required) has(o, k) || add(p + seg(k), 'is required');
   };
@@ -67,8 +66,8 @@ export function validateQuiz(json: unknown): QuizValidation {
   // Operators are checked everywhere, not only where an evaluation would reach.
   const cond: Check = (c, p) => checkCondition(c, p, add);
 
-  const q0: Any = isObj(json) ? json : {};
-  const questions: Any[] = arr(q0.questions).map((q) => (isObj(q) ? q : {}));
+  const q0: Any = isObject(json) ? json : {};
+  const questions: Any[] = arr(q0.questions).map((q) => (isObject(q) ? q : {}));
   const ids = questions.map((q) => q.id);
   const n = questions.length;
   let values: Set<unknown>;
@@ -109,14 +108,14 @@ export function validateQuiz(json: unknown): QuizValidation {
   const question: Check = (q, p) => {
     values = new Set();
     questionFields(q, p);
-    if (!isObj(q)) return;
+    if (!isObject(q)) return;
     const { type: t } = q;
     // A scale's defaults count: `min: 6` alone is a scale from 6 to 5.
     const [min, max] = t == 'scale' ? [q.min ?? 1, q.max ?? 5] : [q.min, q.max];
     const count = arr(q.options).length;
     isStr(q.id) && (q.id == 'end' ? add(p + '.id', '"end" is reserved') : unique(seenIds, q.id, p + '.id'));
     if (/^(single|multiple|image)$/.test(t)) has(q, 'options') || add(p + '.options', 'is required');
-    if (t == 'image') arr(q.options).forEach((o, i) => isObj(o) && !has(o, 'image') && add(p + `.options[${i}].image`, 'is required'));
+    if (t == 'image') arr(q.options).forEach((o, i) => isObject(o) && !has(o, 'image') && add(p + `.options[${i}].image`, 'is required'));
     if (t == 'email' && !has(q, 'consent')) add(p + '.consent', 'is required: an email needs consent');
     if (t == 'multiple' || t == 'scale') {
       const bad = (v: unknown) => isNum(v) && (v % 1 || v < 0);
@@ -164,9 +163,9 @@ export function validateQuiz(json: unknown): QuizValidation {
       const out: [number, string?][] = [];
       let always = false;
       arr(q.next).forEach((r, j) => {
-        const k = !isObj(r) || always ? -1 : r.goto == 'end' ? n : ids.indexOf(r.goto);
+        const k = !isObject(r) || always ? -1 : r.goto == 'end' ? n : ids.indexOf(r.goto);
         if (k >= 0) out.push([k, `$.questions[${i}].next[${j}].goto`]);
-        always ||= isObj(r) && !has(r, 'when');
+        always ||= isObject(r) && !has(r, 'when');
       });
       if (!always || has(q, 'visibleIf')) out.push([i + 1]);
       return out;
@@ -184,7 +183,7 @@ export function validateQuiz(json: unknown): QuizValidation {
     questions.forEach((_, i) => live.has(i) || add(`$.questions[${i}]`, 'unreachable: no path leads here'));
 
     const outcomes = arr(q0.outcomes);
-    const fallback = outcomes.findIndex((o) => isObj(o) && !has(o, 'when'));
+    const fallback = outcomes.findIndex((o) => isObject(o) && !has(o, 'when'));
     if (outcomes.length && fallback < 0) add('$.outcomes', 'needs a fallback: an outcome without when');
     if (errors) throw 0;
     copy = JSON.parse(JSON.stringify(json));

@@ -5,7 +5,8 @@
  * rendered as cards. "Product List Viewed" is recorded once per view when a row is on
  * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
-import { hasOwn, isObject, validateCatalog, type Product } from '../../recommend/catalog';
+import { isObject } from '../../decide/condition';
+import { hasOwn, validateCatalog, type Product } from '../../recommend/catalog';
 import { indexCatalog } from '../../recommend/catalog-index';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
@@ -74,7 +75,7 @@ export const MODELS: Record<string, Model> = {
 };
 
 // A product as Segment's e-commerce events list it.
-const item = (p: Product, position: number) => ({ product_id: p.id, name: p.title, price: p.price, position });
+const item = (p: Product, position: number) => ({ product_id: p.id, name: p.title, category: p.categories[0], price: p.price, position });
 
 let shownThisView = new WeakSet<Element>();
 
