@@ -26,7 +26,7 @@ const anyItem = fc.record(
       tags: fc.oneof(fc.array(text, { maxLength: 3 }), value),
       attributes: value,
       inStock: value,
-      createdAt: fc.oneof(fc.date().map((d) => d.toISOString()), value),
+      createdAt: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), value),
     },
     { requiredKeys: [] },
   );
