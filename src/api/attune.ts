@@ -116,6 +116,13 @@ export interface Attune {
    * bad items are reported with their JSON path and skipped. Rows on the page render again.
    */
   catalog(items: unknown): void;
+  /**
+   * Mounts the quizzes and renders the recommendation rows (`[data-attune-quiz]`,
+   * `[data-attune-recs]`) the page has now, loading their code if needed: for an app
+   * that adds such elements after load, outside a route change. Rows already shown
+   * render again, without a second "Product List Viewed". Resolves once done.
+   */
+  mountWidgets(): Promise<void>;
   /** Listens to `event` or `error`; returns a function that stops listening. */
   on<K extends keyof AttuneEvents>(name: K, listener: (payload: AttuneEvents[K]) => void): () => void;
   /** Stops automatic capture and listening; stored data stays. */

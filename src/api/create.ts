@@ -137,6 +137,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
       await widgets.mountQuiz(element, json);
     },
     catalog: (items) => widgets.setCatalog(items),
+    mountWidgets: () => widgets.scan(),
     on: emitter.on,
     destroy() {
       engaged?.flush();

@@ -83,16 +83,17 @@ export function createWidgets(o: WidgetsOptions) {
    * Mounts the page's quizzes and renders its recommendation rows, loading their code if
    * the page has any; on a new `view` the rows are seen (and recorded) anew.
    */
-  const scan = (view?: boolean) => {
-    if (document.querySelector('[data-attune-quiz]')) load('quiz', (m) => m.mountQuizzes(quizHost));
-    // A catalog alone is reason enough: the trigger signals read it.
-    if (document.querySelector('[data-attune-recs]') || catalog !== undefined || o.catalogUrl)
-      load('recommend', async (m) => {
-        await recorder.ready();
-        const products = await m.mountRecommendations(recommendHost, view);
-        if (products.length) load('triggers', (t) => t.runTriggers(triggerHost, products));
-      });
-  };
+  const scan = (view?: boolean): Promise<void> =>
+    Promise.all([
+      document.querySelector('[data-attune-quiz]') && load('quiz', (m) => m.mountQuizzes(quizHost)),
+      // A catalog alone is reason enough: the trigger signals read it.
+      (document.querySelector('[data-attune-recs]') || catalog !== undefined || o.catalogUrl) &&
+        load('recommend', async (m) => {
+          await recorder.ready();
+          const products = await m.mountRecommendations(recommendHost, view);
+          if (products.length) load('triggers', (t) => t.runTriggers(triggerHost, products));
+        }),
+    ]).then(() => {});
 
   return {
     scan,

@@ -133,6 +133,22 @@ describe('recommendation rows on an instance', () => {
     expect(empty.querySelectorAll('[data-attune-card]')).toHaveLength(0);
   });
 
+  it('mountWidgets() draws the rows and quizzes an app adds after load, and resolves once they are drawn', async () => {
+    const { attune, errors } = makeAttune({ catalog: CATALOG });
+    attune.addQuiz(QUIZ);
+    await attune.ready;
+    await attune.mountWidgets(); // nothing on the page yet: nothing to do, and no error
+    document.body.innerHTML = '<div data-attune-recs="popular" data-limit="2"></div><div data-attune-quiz="product-finder"></div>';
+    await attune.mountWidgets();
+    expect([...document.querySelectorAll('[data-attune-recs] [data-attune-card]')].map((el) => el.getAttribute('data-attune-card'))).toEqual(['tent', 'stove']);
+    expect(document.querySelector('[data-attune-quiz] legend')!.textContent).toBe('What will you mostly do?');
+    // Again: the row is drawn anew, the quiz is not mounted twice.
+    await attune.mountWidgets();
+    expect(document.querySelectorAll('[data-attune-recs] [data-attune-card]')).toHaveLength(2);
+    expect(document.querySelectorAll('.attune-quiz')).toHaveLength(1);
+    expect(errors.filter((e) => !e.code.startsWith('catalog'))).toEqual([]);
+  });
+
   it('renders rows again with a catalog set in code', async () => {
     document.body.innerHTML = '<div data-attune-recs="recently-viewed"></div><div data-attune-recs="for-you"></div>';
     const { attune } = makeAttune();
