@@ -12,11 +12,15 @@ const minify = () =>
 /** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
 const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile|widgets[\\/]visible)(\.ts)?$/;
 
+// A page may replace window.Promise (old polyfills, hostile scripts); inside the tag and
+// its add-ons, \`Promise\` is the engine's own, which every async function returns anyway.
+const intro = 'var Promise=(async()=>{})().constructor;';
+
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({
   input,
   plugins: [resolve({ browser: true }), ts(), minify()],
-  output: { file, format: 'iife', sourcemap: false },
+  output: { file, format: 'iife', intro, sourcemap: false },
 });
 
 /** A minified IIFE add-on of the script tag, loaded on demand, sharing the tag's modules. */
@@ -24,7 +28,7 @@ const addon = (input, file) => ({
   input,
   external: (id) => SHARED.test(id),
   plugins: [resolve({ browser: true }), ts(), minify()],
-  output: { file, format: 'iife', globals: () => 'AttuneShared', sourcemap: false },
+  output: { file, format: 'iife', intro, globals: () => 'AttuneShared', sourcemap: false },
 });
 
 export default [

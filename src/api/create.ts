@@ -1,6 +1,7 @@
 import { attuneError, createReporter } from '../core/errors';
 import { createEmitter } from '../core/emitter';
 import { buildEvent, type EventInput } from '../core/event';
+import { idProblem, MAX_ID_LENGTH } from '../core/limits';
 import type { JsonObject } from '../core/types';
 import { readContext } from '../collect/context';
 import { capturePageViews } from '../collect/page-views';
@@ -27,6 +28,10 @@ export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 /** How long `ready` waits for a first fetch of the config from `configUrl`, when nothing is cached. */
 export const CONFIG_WAIT_MS = 2000;
 
+// What a caller passed, briefly and without throwing (a BigInt or a cycle cannot be stringified).
+const shown = (v: unknown) =>
+  typeof v == 'string' ? (v.length > 40 ? `${v.length} characters` : JSON.stringify(v)) : typeof v == 'object' && v ? typeof v : String(v);
+
 const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 
 /** Builds an instance; the entries choose how on-demand code is loaded. */
@@ -40,7 +45,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   const fail = (code: string, path: string, problem: unknown) =>
     report(attuneError(code, path, String((problem as Error)?.message ?? problem)));
   const invalid = (path: string, expected: string, got: unknown) =>
-    fail('invalid-argument', path, `Expected ${expected}, got ${JSON.stringify(got)}`);
+    fail('invalid-argument', path, `Expected ${expected}, got ${shown(got)}`);
   const profileOptions = { ...DEFAULT_PROFILE_OPTIONS, ...options.profile };
   const endpoint = options.endpoint?.replace(/\/+$/, '');
   const recorder = createRecorder({
@@ -89,7 +94,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     track,
     page: (properties) => record({ type: 'page', name: document.title, properties }),
     identify(userId, traits) {
-      if (userId != null && (typeof userId !== 'string' || !userId)) return invalid('identify.userId', 'a string or null', userId);
+      if (userId != null && idProblem(userId, '')) return invalid('identify.userId', `null or a string of 1-${MAX_ID_LENGTH} characters`, userId);
       if (userId) recorder.state().userId = userId;
       record({ type: 'identify', traits });
     },
@@ -159,7 +164,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   });
 
   const instance = {} as Attune & Record<string, unknown>;
-  for (const name in api) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
+  for (const name of Object.keys(api)) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
 
   if (options.config != null) instance.setConfig(options.config);
   const configUrl = options.configUrl;

@@ -1,4 +1,5 @@
 import type { AttuneEvent } from '../core/types';
+import { copyJson } from '../core/json';
 import { newId } from '../core/id';
 import { openDatabase, type StorageMode } from '../store/database';
 import { createEventLog, eventKey, type RetentionOptions } from '../store/event-log';
@@ -220,8 +221,8 @@ export function createRecorder(options: RecorderOptions) {
         userId: state.userId ?? null,
         consent,
         storage: db.mode(),
-        profile: JSON.parse(JSON.stringify(state)),
-        decisions: JSON.parse(JSON.stringify(memory)),
+        profile: copyJson(state),
+        decisions: copyJson(memory),
         events: [...logged, ...unwritten, ...waiting],
       };
     },

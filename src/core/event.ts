@@ -2,9 +2,10 @@ import { attuneError, type AttuneError } from './errors';
 import { newId } from './id';
 import type { AttuneEvent, EventContext, EventType, JsonObject } from './types';
 import { cleanObject, utf8Length } from './clean';
+import { toJson } from './json';
+import { idProblem, MAX_EVENT_BYTES } from './limits';
 
-/** The largest event Attune records, in UTF-8 bytes of its JSON (Segment's own limit). */
-export const MAX_EVENT_BYTES = 32 * 1024;
+export { MAX_EVENT_BYTES } from './limits';
 
 /** What a caller gives to build an event; ids, time and context are added. */
 export interface EventInput {
@@ -24,7 +25,9 @@ export interface BuiltEvent {
 /**
  * Builds an event at birth: a fresh `messageId`, the time, the context, and
  * properties cleaned into plain JSON. Values that cannot be serialised are
- * dropped and reported; an event over {@link MAX_EVENT_BYTES} is refused.
+ * dropped and reported. An event the collector would refuse is refused here, with
+ * the reason, so it never enters the outbox: one over {@link MAX_EVENT_BYTES}, or
+ * whose name or `userId` is over the shared limit.
  */
 export function buildEvent(
   input: EventInput,
@@ -32,9 +35,14 @@ export function buildEvent(
   context: EventContext,
   now: number,
 ): BuiltEvent {
-  const where = input.type === 'track' ? `track("${input.event}")` : input.type;
+  const where = input.type === 'track' ? `track("${String(input.event).slice(0, 40)}")` : input.type;
   const issues: string[] = [];
   const errors: AttuneError[] = [];
+  const refuse = (code: string, message: string): BuiltEvent => (errors.push(attuneError(code, where, message)), { errors });
+  const badName = input.type === 'track' && idProblem(input.event, 'an event name');
+  if (badName) return refuse('invalid-argument', `Not recorded: ${badName}`);
+  const badUser = !!ids.userId && idProblem(ids.userId, 'userId');
+  if (badUser) return refuse('invalid-argument', `Not recorded: ${badUser}`);
   const event: AttuneEvent = {
     type: input.type,
     anonymousId: ids.anonymousId,
@@ -50,12 +58,9 @@ export function buildEvent(
   if (issues.length) {
     errors.push(attuneError('unserialisable', where, `Not recorded: ${issues.join(', ')}`));
   }
-  const json = JSON.stringify(event);
+  const json = toJson(event);
   // Only strings that could be over the limit are measured byte by byte.
   const bytes = json.length * 3 > MAX_EVENT_BYTES ? utf8Length(json) : json.length;
-  if (bytes > MAX_EVENT_BYTES) {
-    errors.push(attuneError('too-large', where, `Event of ${bytes} bytes is over the ${MAX_EVENT_BYTES}-byte limit; dropped`));
-    return { errors };
-  }
+  if (bytes > MAX_EVENT_BYTES) return refuse('too-large', `Event of ${bytes} bytes is over the ${MAX_EVENT_BYTES}-byte limit; dropped`);
   return { event, errors };
 }

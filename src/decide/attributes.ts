@@ -26,7 +26,7 @@ export function visitorAttributes(profile: Profile, context: EventContext, segme
   const query: Record<string, string> = {};
   new URLSearchParams(context.page.search).forEach((value, key) => (query[key] = value));
   const attributes: VisitorAttributes = { ...profile, context, page: { ...context.page, query }, segments: [] };
-  for (const id in segments) {
+  for (const id of Object.keys(segments)) {
     const segment = segments[id];
     if (!segment.broken && evalCondition(segment.when, attributes, onUnknown)) attributes.segments.push(id);
   }

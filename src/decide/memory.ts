@@ -36,8 +36,8 @@ export function mergeDecisionMemory(stored: DecisionMemory | undefined, fresh: D
   const merged: DecisionMemory = { ...createDecisionMemory(), ...stored };
   merged.assignments = { ...fresh.assignments, ...merged.assignments };
   merged.exposures = { ...merged.exposures };
-  for (const id in fresh.exposures) if (!(merged.exposures[id]?.at >= fresh.exposures[id].at)) merged.exposures[id] = fresh.exposures[id];
+  for (const id of Object.keys(fresh.exposures)) if (!(merged.exposures[id]?.at >= fresh.exposures[id].at)) merged.exposures[id] = fresh.exposures[id];
   // This page's counts were made on top of no statistics, or the same ones: keep them.
-  for (const p in fresh.local) for (const s in fresh.local[p]) for (const v in fresh.local[p][s]) addCounts(merged.local, p, s, v, fresh.local[p][s][v]);
+  for (const p of Object.keys(fresh.local)) for (const s of Object.keys(fresh.local[p])) for (const v of Object.keys(fresh.local[p][s])) addCounts(merged.local, p, s, v, fresh.local[p][s][v]);
   return merged;
 }

@@ -1,5 +1,7 @@
 import type { AttuneEvent, Json, JsonObject } from '../core/types';
 import { sessionContextOf, type SessionContext } from './session-context';
+import { copyJson } from '../core/json';
+import { assignOwn, own, put } from '../core/own';
 
 /** How the profile learns; every field has a default. */
 export interface ProfileOptions {
@@ -160,21 +162,21 @@ export function applyEvent(state: ProfileState, event: AttuneEvent, options = DE
     state.pageViews++;
     session.pageViews++;
   }
-  if (event.traits) Object.assign(state.traits, event.traits);
+  if (event.traits) assignOwn(state.traits, event.traits);
   if (event.type !== 'track') return;
 
   const name = event.event!;
   const properties = event.properties ?? {};
   if (name === 'Quiz Completed') learnQuiz(state, properties, now);
-  const weight = AFFINITY_WEIGHT[name];
+  const weight = own(AFFINITY_WEIGHT, name);
   const cart = state.cart;
-  state.counters[name] = (state.counters[name] ?? 0) + 1;
+  put(state.counters, name, (own(state.counters, name) ?? 0) + 1);
   for (const product of weight || name === 'Product Removed' ? productsOf(properties) : []) {
     const id = str(product.product_id) ?? str(product.sku);
     const price = num(product.price);
     const category = str(product.category);
-    const bump = (table: Record<string, [number, number]>, key: string) =>
-      (table[key] = [(table[key] ? decay(table[key], now, options.affinityHalfLifeDays) : 0) + weight, now]);
+    const bump = (table: Record<string, [number, number]>, key: string, was = own(table, key)) =>
+      put(table, key, [(was ? decay(was, now, options.affinityHalfLifeDays) : 0) + weight!, now]);
     if (weight) {
       if (category) bump(state.scores.categories, category);
       if (Array.isArray(product.tags)) product.tags.forEach((tag) => typeof tag === 'string' && tag && bump(state.scores.tags, tag));
@@ -219,21 +221,21 @@ function learnQuiz(state: ProfileState, p: JsonObject, now: number) {
   const outcome = str(p.outcome);
   if (!quiz || !outcome) return;
   const scores: Record<string, number> = {};
-  if (isObject(p.scores)) for (const k in p.scores) if (num(p.scores[k]) !== undefined) scores[k] = num(p.scores[k])!;
+  if (isObject(p.scores)) for (const k of Object.keys(p.scores)) if (num(p.scores[k]) !== undefined) put(scores, k, num(p.scores[k])!);
   const tags = Array.isArray(p.tags) ? p.tags.filter((t): t is string => typeof t === 'string') : [];
   const answers = isObject(p.answers) ? p.answers : {};
-  (state.quizzes ||= {})[quiz] = { outcome, answers, tags, scores, at: now };
-  if (isObject(p.traits)) Object.assign(state.traits, p.traits);
+  put((state.quizzes ||= {}), quiz, { outcome, answers, tags, scores, at: now });
+  if (isObject(p.traits)) assignOwn(state.traits, p.traits);
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** The public, plain-JSON {@link Profile} at time `now`. */
 export function profileView(state: ProfileState, now: number, options = DEFAULT_PROFILE_OPTIONS): Profile {
-  const { version, scores, session, ...rest } = JSON.parse(JSON.stringify(state)) as ProfileState;
+  const { version, scores, session, ...rest } = copyJson(state);
   const decayed = (table: Record<string, [number, number]>) => {
     const out: Record<string, number> = {};
-    for (const key in table) out[key] = round(decay(table[key], now, options.affinityHalfLifeDays));
+    for (const key of Object.keys(table)) put(out, key, round(decay(table[key], now, options.affinityHalfLifeDays)));
     return out;
   };
   const affinities = { categories: decayed(scores.categories), tags: decayed(scores.tags) };

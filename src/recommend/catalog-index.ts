@@ -37,7 +37,7 @@ const cache = new WeakMap<readonly Product[], CatalogIndex>();
 // The feature keys of a product, prefixed by kind so a tag never matches a category.
 function keysOf(product: Product): string[] {
   const keys = product.categories.map((c) => `c:${c}`).concat(product.tags.map((t) => `t:${t}`));
-  for (const name in product.attributes) keys.push(`a:${name}=${product.attributes[name]}`);
+  for (const name of Object.keys(product.attributes)) keys.push(`a:${name}=${product.attributes[name]}`);
   return keys;
 }
 

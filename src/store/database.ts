@@ -42,7 +42,14 @@ export interface DatabaseOptions {
  * told once; the operation that failed is redone in memory, so nothing is lost.
  */
 export function openDatabase(name: string, options: DatabaseOptions): Database {
-  const factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
+  let missing: unknown = new Error('IndexedDB is not available');
+  let factory: IDBFactory | undefined;
+  try {
+    factory = 'indexedDB' in options ? options.indexedDB : globalThis.indexedDB;
+  } catch (error) {
+    // A page (or a privacy tool) may make the getter throw: then there is no IndexedDB.
+    missing = error;
+  }
   const memory = new Map<StoreName, Map<string, unknown>>(STORE_NAMES.map((s) => [s, new Map()]));
   let mode: StorageMode = factory ? 'indexeddb' : 'memory';
   let connection: Promise<IDBDatabase> | undefined;
@@ -56,7 +63,7 @@ export function openDatabase(name: string, options: DatabaseOptions): Database {
     }
   };
   // Reported a moment later, so that listeners attached right after start hear it.
-  if (!factory) queueMicrotask(() => fallBack(new Error('IndexedDB is not available')));
+  if (!factory) queueMicrotask(() => fallBack(missing));
 
   const connect = () =>
     (connection ||= new Promise<IDBDatabase>((resolve, reject) => {

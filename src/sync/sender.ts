@@ -4,6 +4,7 @@ import { batchPayload, countThatFits } from './payload';
 import { isRetryable, parseRetryAfter, retryDelay } from './retry';
 import { releaseLease, takeLease } from './lease';
 import { newId } from '../core/id';
+import { toJson } from '../core/json';
 
 /** How events leave the device. Every field is optional. */
 export interface SyncOptions {
@@ -17,6 +18,8 @@ export interface SyncOptions {
   intervalMs?: number;
   /** Events the outbox keeps at most; the oldest beyond are dropped and reported. Default 10,000. */
   maxOutbox?: number;
+  /** How long a request (or `transport` call) may take before it is abandoned and retried, in ms. Default 15,000. */
+  timeoutMs?: number;
 }
 
 /** What the sender needs from the instance. */
@@ -31,29 +34,62 @@ export interface SenderContext {
 
 const BEACON_BYTES = 60_000;
 
-/** A failed request: `retry` says whether to try again, `afterMs` how long the server asks to wait. */
-interface SendFailure {
-  retry: boolean;
+/**
+ * How a request ended. `retry`: send the same events again later (after `afterMs`
+ * at least). Otherwise the server took the batch, except the events at the indexes
+ * in `refused`, which are dropped; with `resend`, it stored nothing, so the others
+ * go again at once.
+ */
+interface SendOutcome {
+  retry?: boolean;
   afterMs?: number;
-  reason: string;
+  refused?: number[];
+  resend?: boolean;
+  reason?: string;
 }
 
+type Refusal = { index?: unknown; path?: unknown; message?: unknown };
+
+// The events a server's list of problems names (`{ index, path, message }`, the
+// collector's and Segment-style shape), and its words for the report.
+const refusals = (list: unknown, count: number) => {
+  const refused = new Set<number>();
+  const words = (Array.isArray(list) ? (list as Refusal[]) : []).map((r) => {
+    const index = r?.index as number;
+    if (Number.isInteger(index) && index >= 0 && index < count) refused.add(index);
+    return `${r?.path ?? ''} ${r?.message ?? ''}`.trim();
+  });
+  return { refused: [...refused], reason: words.slice(0, 3).join('; ') };
+};
+
+const parse = (text: string): any => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Ships the outbox: batches of up to `batchSize` events (and under 64 KB, so a
- * request can outlive the page), when a batch is full or after `intervalMs`. Only
- * one tab sends at a time (a Web Lock, or a lease in localStorage where Web Locks
- * are missing), and it sends every tab's events, since
- * they share the outbox; an event leaves the outbox only once the server took it.
- * Retries back off with jitter and honour Retry-After; a payload the server
- * refuses (other 4xx) is dropped and reported with the server's reason. Offline,
- * it waits for `online`. When the page is hidden it sends at once; when it is
- * unloaded, it beacons this tab's unsent events and keeps them: the next page
- * sends them again, and the backend drops the repeat by `messageId`. Events that
- * come after `pagehide` are beaconed as they come.
+ * Ships the outbox: batches of up to `batchSize` events (and under 64 KB, so the
+ * same batch can go out as a beacon), when a batch is full or after `intervalMs`.
+ * Only one tab sends at a time (a Web Lock, or a lease in localStorage where Web
+ * Locks are missing or refused), and it sends every tab's events, since they share
+ * the outbox; an event leaves the outbox only once the server took or refused it.
+ * Ordinary sends are plain requests whose answers are read to the end, so they never
+ * hold the browser's keepalive quota (64 KB in flight per page in Chromium), which
+ * the unload beacons need; each has a timeout. Retries back off with jitter and
+ * honour Retry-After. Events the server refuses (a 4xx, or a 200 listing some as
+ * `rejected`) are dropped and reported with the server's reason; when it names the
+ * events, only those are dropped and the rest are still delivered. Offline, it
+ * waits for `online`. When the page is hidden it sends at once; when it is
+ * unloaded, it beacons this tab's unsent events and keeps them: the next page sends
+ * them again, and the backend drops the repeat by `messageId`. Events that come
+ * after `pagehide` are beaconed as they come.
  */
 export function createSender(context: SenderContext, options: SyncOptions = {}) {
   const { site, endpoint, outbox, fail } = context;
-  const { writeKey, transport, batchSize = 20, intervalMs = 5000, maxOutbox = 10_000 } = options;
+  const { writeKey, transport, batchSize = 20, intervalMs = 5000, maxOutbox = 10_000, timeoutMs = 15_000 } = options;
   const url = `${endpoint}/v1/batch?site=${encodeURIComponent(site)}`;
   const lockName = `attune-sync-${site}`;
   const tabId = newId();
@@ -62,28 +98,41 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   let attempt = 0;
   let retryAt = 0;
   let busy = false;
+  // Set once Web Locks refused us (a sandboxed frame throws SecurityError): the lease takes over.
+  let noLocks = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Infinity;
 
-  const body = (events: AttuneEvent[]) => JSON.stringify(batchPayload(events, Date.now(), writeKey));
+  const body = (events: AttuneEvent[]) => toJson(batchPayload(events, Date.now(), writeKey));
 
-  const post = async (events: AttuneEvent[]): Promise<void | SendFailure> => {
-    try {
-      if (transport) return await transport(events);
-      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-      if (writeKey) headers.Authorization = `Basic ${btoa(writeKey + ':')}`;
-      const json = body(events);
-      const response = await fetch(url, { method: 'POST', body: json, headers, keepalive: json.length < BEACON_BYTES });
-      if (response.ok) return;
-      return {
-        retry: isRetryable(response.status),
-        afterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()),
-        reason: `${response.status} ${await response.text().catch(() => '')}`.trim(),
-      };
-    } catch (error) {
-      return { retry: true, reason: String(error) };
+  const request = async (events: AttuneEvent[], signal?: AbortSignal): Promise<SendOutcome> => {
+    if (transport) return (await transport(events), {});
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (writeKey) headers.Authorization = `Basic ${btoa(writeKey + ':')}`;
+    const response = await fetch(url, { method: 'POST', body: body(events), headers, signal });
+    // Read to the end, whatever the status: that is what frees the connection.
+    const text = await response.text();
+    const answer = parse(text);
+    if (response.ok) return refusals(answer?.rejected, events.length);
+    if (isRetryable(response.status)) {
+      return { retry: true, afterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()), reason: `${response.status}` };
     }
+    // Refused whole: if the server named the bad events, only those are dropped.
+    const { refused, reason } = refusals(answer?.errors, events.length);
+    return { refused: refused.length ? refused : events.map((_, i) => i), resend: true, reason: `${response.status} ${reason || text.slice(0, 200)}`.trim() };
   };
+
+  // A request that does not finish in time is aborted and retried, so a hanging
+  // connection cannot hold the sender until the page is left.
+  const post = (events: AttuneEvent[]) =>
+    new Promise<SendOutcome>((resolve) => {
+      const abort = typeof AbortController == 'function' ? new AbortController() : undefined;
+      const retry = (error: unknown) => resolve({ retry: true, reason: String(error) });
+      const timeout = setTimeout(() => (abort?.abort(), retry(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      request(events, abort?.signal)
+        .then(resolve, retry)
+        .finally(() => clearTimeout(timeout));
+    });
 
   // Sends until the outbox is empty, a request fails, or the page goes offline.
   const drain = async () => {
@@ -91,14 +140,16 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
       const entries = await outbox.head<AttuneEvent>(batchSize);
       if (!entries.length) return;
       const sent = entries.slice(0, countThatFits(entries.map(([, event]) => event), BEACON_BYTES));
-      const failure = await post(sent.map(([, event]) => event));
-      if (failure?.retry) {
-        retryAt = Date.now() + retryDelay(++attempt, Math.random, failure.afterMs);
+      const outcome = await post(sent.map(([, event]) => event));
+      if (outcome.retry) {
+        retryAt = Date.now() + retryDelay(++attempt, Math.random, outcome.afterMs);
         return schedule(retryAt - Date.now());
       }
-      if (failure) fail('rejected', 'sync', `${sent.length} events refused and dropped: ${failure.reason}`);
       attempt = 0;
-      const keys = sent.map(([key]) => key);
+      const refused = outcome.refused ?? [];
+      if (refused.length) fail('rejected', 'sync', `${refused.length} of ${sent.length} events refused and dropped: ${outcome.reason}`);
+      const done = outcome.resend ? refused.map((i) => sent[i]) : sent;
+      const keys = done.map(([key]) => key);
       keys.forEach((key) => unsent.delete(key));
       await outbox.delMany(keys);
     }
@@ -115,10 +166,15 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     const run = () => drain().catch((error) => fail('internal', 'sync', error)).finally(() => (busy = false));
     // A tab holding the lock sends everything, these events included; look again later.
     const skip = () => ((busy = false), schedule(intervalMs));
+    const viaLease = () => (takeLease(lockName, tabId) ? run().finally(() => releaseLease(lockName, tabId)) : skip());
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-    if (locks) return void locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? run() : skip()));
-    if (!takeLease(lockName, tabId)) return skip();
-    run().finally(() => releaseLease(lockName, tabId));
+    if (!locks || noLocks) return void viaLease();
+    const refusedLock = () => ((noLocks = true), viaLease());
+    try {
+      locks.request(lockName, { ifAvailable: true }, (lock) => (lock ? run() : skip())).catch(refusedLock);
+    } catch {
+      refusedLock();
+    }
   };
 
   // One timer, for the earliest moment anything asked to send: a retry is never

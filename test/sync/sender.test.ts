@@ -157,15 +157,51 @@ describe('sender over HTTP', { timeout: 15_000 }, () => {
     expect(new Date(received[0].body.sentAt).getTime()).toBeGreaterThan(T0);
   });
 
-  it('drops a batch the server refuses (400) and reports the reason; sends the rest', async () => {
-    const { endpoint, received } = await collector([[400, '{"errors":[{"index":0,"message":"bad event"}]}']]);
+  it('drops only the events a 400 names by index, and delivers the rest of their batch', async () => {
+    const { endpoint, received } = await collector([[400, '{"errors":[{"index":0,"path":"event","message":"bad event"}]}']]);
     const { sender, outbox, problems } = setUp({ endpoint, batchSize: 2 });
     await sender.enqueue(entries(0, 4));
     await until(async () => (await outbox.keys()).length === 0);
-    expect(received).toHaveLength(2);
-    expect(problems).toEqual([{ code: 'rejected', message: '2 events refused and dropped: 400 {"errors":[{"index":0,"message":"bad event"}]}' }]);
+    expect(received.map((r) => r.body.batch.map((e) => e.messageId))).toEqual([['m0', 'm1'], ['m1', 'm2'], ['m3']]);
+    expect(problems).toEqual([{ code: 'rejected', message: '1 of 2 events refused and dropped: 400 event bad event' }]);
   });
 
+  it('drops a whole batch when a 400 names no event, and goes on with the next', async () => {
+    const { endpoint, received } = await collector([[400, '{"errors":[{"index":null,"path":"batch","message":"not a batch"}]}']]);
+    const { sender, outbox, problems } = setUp({ endpoint, batchSize: 2 });
+    await sender.enqueue(entries(0, 4));
+    await until(async () => (await outbox.keys()).length === 0);
+    expect(received.map((r) => r.body.batch.map((e) => e.messageId))).toEqual([['m0', 'm1'], ['m2', 'm3']]);
+    expect(problems).toEqual([{ code: 'rejected', message: '2 of 2 events refused and dropped: 400 batch not a batch' }]);
+  });
+
+  it('reports the events a 200 lists as rejected, and does not send the batch again', async () => {
+    const { endpoint, received } = await collector([[200, '{"stored":2,"duplicates":0,"rejected":[{"index":1,"path":"timestamp","message":"not a real date"}]}']]);
+    const { sender, outbox, problems } = setUp({ endpoint, batchSize: 3 });
+    await sender.enqueue(entries(0, 3));
+    await until(async () => (await outbox.keys()).length === 0);
+    expect(received).toHaveLength(1);
+    expect(problems).toEqual([{ code: 'rejected', message: '1 of 3 events refused and dropped: timestamp not a real date' }]);
+  });
+
+  it('gives up on a request that hangs, and delivers its events on a retry', async () => {
+    let calls = 0;
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
+    const server = http.createServer((req, res) => {
+      req.resume();
+      if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+      // The first batch is never answered.
+      if (++calls > 1) req.on('end', () => res.writeHead(200, cors).end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { sender, outbox } = setUp({ endpoint, batchSize: 2, timeoutMs: 300 });
+    await sender.enqueue(entries(0, 2));
+    await until(async () => (await outbox.keys()).length === 0, 5000);
+    expect(calls).toBe(2);
+    server.closeAllConnections();
+  });
   it('retries 500, 503 and 429, honouring Retry-After', async () => {
     const { endpoint, received } = await collector([
       [500, 'oops'],

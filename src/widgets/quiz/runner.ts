@@ -79,7 +79,7 @@ export function createQuizRunner(quiz: ValidQuiz, options: QuizRunnerOptions = {
       if (q.score && typeof v == 'number') add(q.score, v);
       for (const o of q.options || [])
         if ([v].flat().includes(o.value)) {
-          for (const d in o.scores) add(d, o.scores[d]);
+          for (const [d, x] of Object.entries(o.scores || {})) add(d, x);
           o.tags?.forEach((t) => tags.add(t));
           o.products?.forEach((p) => votes.set(p, (votes.get(p) || 0) + 1));
         }
