@@ -26,6 +26,8 @@ export interface CollectorOptions {
   origins?: readonly string[];
   /** Where problems are reported (a failed request, a broken config edit). Default: stderr. */
   log?: (message: string) => void;
+  /** The clock, in ms since the epoch, that timestamps are judged against and popularity decays to at the latest. Default `Date.now`; tests fix it. */
+  clock?: () => number;
 }
 
 /** A running collector. */
@@ -46,14 +48,14 @@ const CLOSE_GRACE_MS = 1000;
  * @example const c = await startCollector({ port: 0, db: ':memory:' }); … await c.close();
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
-  const { port = 8787, host = '127.0.0.1', db: file = ':memory:', configFile, origins = [DEMO_ORIGIN] } = options;
+  const { port = 8787, host = '127.0.0.1', db: file = ':memory:', configFile, origins = [DEMO_ORIGIN], clock = Date.now } = options;
   const log = options.log ?? ((message: string) => process.stderr.write(`attune-collector: ${message}\n`));
   // The config is read before anything opens, so a bad file fails the start, not the first request.
   const config = configFile === undefined ? undefined : createConfigSource(configFile, log);
   const db = openDatabase(file);
   const store = createEventStore(db);
   const router = createRouter(
-    { store, config, cooccurrence: createCooccurrenceCache(store), popular: createPopularCache(store), log },
+    { store, config, cooccurrence: createCooccurrenceCache(store), popular: createPopularCache(store, clock), log, clock },
     createCors(origins),
   );
   const server = createServer(router);

@@ -3,6 +3,7 @@
  * conversion, and product interactions for co-occurrence. Read from Segment's
  * e-commerce property names (snake_case `product_id`, `order_id`, `products`).
  */
+import { MAX_ID_LENGTH } from '../src/core/limits';
 import type { Interaction } from '../src/recommend/cooccurrence';
 import type { ValidEvent } from './validate-event';
 
@@ -28,7 +29,7 @@ export function variantCount(e: ValidEvent): VariantCount | null {
 // empty id) is not a product reference and is skipped rather than rejected, because the
 // standard e-commerce events are the site owner's calls, not Attune's own.
 function productId(value: unknown): string | null {
-  if (typeof value === 'string' && value.length > 0 && value.length <= 200) return value;
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH) return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
 }

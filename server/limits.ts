@@ -1,13 +1,13 @@
 /**
- * Size limits of the batch endpoint: Segment's HTTP Tracking API limits, so a batch
- * the collector accepts is one Segment or RudderStack accepts too.
+ * The collector's limits. Event and batch sizes, id lengths, nesting depth and the
+ * timestamp window are the SDK's own, from src/core/limits.ts (Segment's HTTP Tracking
+ * API limits, so what the collector accepts Segment or RudderStack accepts too); only
+ * what concerns the collector alone is defined here.
  */
+export { MAX_BATCH_BYTES, MAX_DEPTH, MAX_EVENT_BYTES, MAX_ID_LENGTH } from '../src/core/limits';
 
-/** Largest request body of `POST /v1/batch`, in bytes (500 KB). */
-export const MAX_BATCH_BYTES = 500 * 1024;
-
-/** Largest single event in a batch, serialised as JSON, in bytes (32 KB). */
-export const MAX_EVENT_BYTES = 32 * 1024;
-
-/** Most validation errors reported for one request: enough to fix a client, bounded for a hostile one. */
+/**
+ * Problems listed for one request: the first of each rejected event always (the
+ * sender must know every index), the others only while fewer than this are listed.
+ */
 export const MAX_REPORTED_ERRORS = 100;

@@ -1,36 +1,51 @@
 /**
  * Validation of a `POST /v1/batch` body: `{ batch: AttuneEvent[], sentAt?, site? }`.
  */
+import { timestampProblem } from '../src/core/limits';
 import { MAX_REPORTED_ERRORS } from './limits';
 import { DEFAULT_SITE, siteProblem } from './site';
-import { isIsoDateTime, isObject, validateEvent, type ValidEvent, type ValidationError } from './validate-event';
-
-/** Every event valid, or every problem found (up to a bound), never a mix. */
-export type BatchValidation = { ok: true; events: ValidEvent[] } | { ok: false; errors: ValidationError[] };
+import { isObject, validateEvent, type ValidEvent, type ValidationError } from './validate-event';
 
 /**
- * Validates a parsed batch body. The site of each event is, first found: the
- * request's `?site=` (`querySite`), the body's `site`, the event's `context.site`,
- * then `"default"`. A batch is all or nothing, so a client that gets a 400 knows that
- * none of it was stored.
+ * What to do with a batch: store `events` and report `rejected` (the events refused,
+ * by index), or refuse the request whole with `errors`: for a problem of the request
+ * itself, or when no event at all is valid.
  */
-export function validateBatch(body: unknown, querySite: string | null): BatchValidation {
-  const errors: ValidationError[] = [];
-  const report = (index: number | null, path: string, message: string) => {
-    if (errors.length < MAX_REPORTED_ERRORS) errors.push({ index, path, message });
-  };
-  if (querySite !== null && siteProblem(querySite)) report(null, 'site', `?site= ${siteProblem(querySite)}`);
+export type BatchValidation = { ok: true; events: ValidEvent[]; rejected: ValidationError[] } | { ok: false; errors: ValidationError[] };
+
+/**
+ * Validates a parsed batch body at the receiver's time `now`. The site of each event
+ * is, first found: the request's `?site=` (`querySite`), the body's `site`, the
+ * event's `context.site`, then `"default"`. One bad event never sinks the others:
+ * it is named in `rejected` (the first problem of every rejected event, the others
+ * only while the list is shorter than {@link MAX_REPORTED_ERRORS}), so the sender can
+ * drop exactly those.
+ */
+export function validateBatch(body: unknown, querySite: string | null, now: number): BatchValidation {
+  const request: ValidationError[] = [];
+  const refuse = (path: string, message: string) => request.push({ index: null, path, message });
+  if (querySite !== null && siteProblem(querySite)) refuse('site', `?site= ${siteProblem(querySite)}`);
   if (!isObject(body) || !Array.isArray(body.batch)) {
-    report(null, 'batch', 'the body must be a JSON object with a "batch" array');
-    return { ok: false, errors };
+    refuse('batch', 'the body must be a JSON object with a "batch" array');
+    return { ok: false, errors: request };
   }
-  if (body.site !== undefined && siteProblem(body.site)) report(null, 'site', siteProblem(body.site)!);
-  if (body.sentAt !== undefined && !isIsoDateTime(body.sentAt)) report(null, 'sentAt', 'must be an ISO 8601 date-time');
+  if (body.site !== undefined && siteProblem(body.site)) refuse('site', siteProblem(body.site)!);
+  // sentAt has no upper bound: a device whose clock runs ahead still gets its events judged one by one.
+  const sentAtProblem = body.sentAt === undefined ? undefined : timestampProblem(body.sentAt, Infinity);
+  if (sentAtProblem) refuse('sentAt', sentAtProblem);
+  if (request.length) return { ok: false, errors: request };
+
   const site = querySite ?? (body.site as string | undefined) ?? null;
   const events: ValidEvent[] = [];
+  const rejected: ValidationError[] = [];
   body.batch.forEach((raw, index) => {
-    const event = validateEvent(raw, site, DEFAULT_SITE, (path, message) => report(index, path, message));
+    let first = true;
+    const event = validateEvent(raw, site, DEFAULT_SITE, now, (path, message) => {
+      if (first || rejected.length < MAX_REPORTED_ERRORS) rejected.push({ index, path, message });
+      first = false;
+    });
     if (event) events.push(event);
   });
-  return errors.length ? { ok: false, errors } : { ok: true, events };
+  if (rejected.length && !events.length) return { ok: false, errors: rejected };
+  return { ok: true, events, rejected };
 }

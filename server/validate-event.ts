@@ -1,11 +1,13 @@
 /**
  * Validation of one event of a batch against the Segment Tracking API shape Attune
  * sends, plus the properties the collector aggregates ("Variant Viewed/Converted").
+ * Every limit comes from src/core/limits.ts, the module the SDK checks events with
+ * when they are recorded, so the SDK never sends what the collector would refuse.
  */
-import { MAX_EVENT_BYTES } from './limits';
+import { deeperThan, idProblem, MAX_DEPTH, MAX_EVENT_BYTES, timestampTime, timestampProblem } from '../src/core/limits';
 import { siteProblem } from './site';
 
-/** One reason a request was refused: the event's index in the batch (null for the request itself), the JSON path inside it, and what is wrong. */
+/** One reason a request or an event was refused: the event's index in the batch (null for the request itself), the JSON path inside it, and what is wrong. */
 export interface ValidationError {
   index: number | null;
   path: string;
@@ -30,21 +32,11 @@ export interface ValidEvent {
 }
 
 const TYPES = new Set(['track', 'page', 'identify']);
-const MAX_ID = 200;
-// ISO 8601 date-time with a zone, as Date.prototype.toISOString and Segment's libraries write it.
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 // Attune's own events feed /v1/stats, so their properties are checked, not just stored.
 const VARIANT_EVENTS = new Set(['Variant Viewed', 'Variant Converted']);
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const isIdString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
-
-/** True for an ISO 8601 date-time string with a zone that names a real instant. */
-export function isIsoDateTime(v: unknown): v is string {
-  return typeof v === 'string' && ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v));
-}
 
 type Report = (path: string, message: string) => void;
 
@@ -52,27 +44,37 @@ function checkIds(raw: Record<string, unknown>, report: Report): void {
   const { anonymousId, userId } = raw;
   // Segment's libraries send `userId: null` for anonymous visitors; null reads as absent.
   if (anonymousId == null && userId == null) report('anonymousId', 'anonymousId or userId is required');
-  if (anonymousId != null && !isIdString(anonymousId)) report('anonymousId', `must be a string of 1-${MAX_ID} characters`);
-  if (userId != null && !isIdString(userId)) report('userId', `must be a string of 1-${MAX_ID} characters`);
+  for (const [key, value] of Object.entries({ anonymousId, userId })) {
+    const problem = value == null ? undefined : idProblem(value, key);
+    if (problem) report(key, problem);
+  }
 }
 
 function checkVariantProperties(properties: Record<string, unknown>, report: Report): void {
   for (const key of ['placement', 'variant']) {
-    if (!isIdString(properties[key])) report(`properties.${key}`, `must be a string of 1-${MAX_ID} characters`);
+    const problem = idProblem(properties[key], key);
+    if (problem) report(`properties.${key}`, problem);
   }
   const { segment } = properties;
-  if (segment !== undefined && segment !== null && !isIdString(segment)) {
-    report('properties.segment', `must be a string of 1-${MAX_ID} characters or null`);
-  }
+  const problem = segment == null ? undefined : idProblem(segment, 'segment');
+  if (problem) report('properties.segment', `${problem}, or null`);
+}
+
+// The first top-level field nesting deeper than MAX_DEPTH (the event is level 0, so a
+// field's own value starts at level 1), checked before anything recursive touches the
+// event: JSON.stringify of a 4,500-level tree throws a RangeError.
+function tooDeep(raw: Record<string, unknown>): string | undefined {
+  return Object.keys(raw).find((key) => deeperThan(raw[key], MAX_DEPTH - 1));
 }
 
 /**
  * Checks one event; reports each problem through `report` (path relative to the
  * event) and returns the valid event, or null when anything was reported.
  * `site` is the request's site, if it named one; otherwise the event's
- * `context.site`, otherwise the default, applies.
+ * `context.site`, otherwise `fallbackSite`, applies. `now` is the receiver's clock,
+ * which bounds how far ahead a timestamp may be.
  */
-export function validateEvent(raw: unknown, site: string | null, fallbackSite: string, report: Report): ValidEvent | null {
+export function validateEvent(raw: unknown, site: string | null, fallbackSite: string, now: number, report: Report): ValidEvent | null {
   let failed = false;
   const fail: Report = (path, message) => {
     failed = true;
@@ -80,6 +82,11 @@ export function validateEvent(raw: unknown, site: string | null, fallbackSite: s
   };
   if (!isObject(raw)) {
     fail('', 'an event must be a JSON object');
+    return null;
+  }
+  const deep = tooDeep(raw);
+  if (deep !== undefined) {
+    fail(deep, `nests deeper than ${MAX_DEPTH} levels`);
     return null;
   }
   const payload = JSON.stringify(raw);
@@ -90,11 +97,14 @@ export function validateEvent(raw: unknown, site: string | null, fallbackSite: s
   }
   const { type, event, name, messageId, timestamp } = raw;
   if (typeof type !== 'string' || !TYPES.has(type)) fail('type', 'must be "track", "page" or "identify"');
-  if (!isIdString(messageId)) fail('messageId', `must be a string of 1-${MAX_ID} characters`);
-  if (!isIsoDateTime(timestamp)) fail('timestamp', 'must be an ISO 8601 date-time with a zone, e.g. 2024-05-01T12:00:00.000Z');
+  const messageIdProblem = idProblem(messageId, 'messageId');
+  if (messageIdProblem) fail('messageId', messageIdProblem);
+  const time = timestampTime(timestamp, now);
+  if (time === undefined) fail('timestamp', timestampProblem(timestamp, now)!);
   checkIds(raw, fail);
-  if (type === 'track' && !isIdString(event)) fail('event', `a track event needs an event name of 1-${MAX_ID} characters`);
-  if (name !== undefined && name !== null && typeof name !== 'string') fail('name', 'must be a string');
+  const eventProblem = type === 'track' ? idProblem(event, 'a track event name') : undefined;
+  if (eventProblem) fail('event', eventProblem);
+  if (name != null && typeof name !== 'string') fail('name', 'must be a string');
   for (const key of ['properties', 'traits', 'context']) {
     if (raw[key] !== undefined && !isObject(raw[key])) fail(key, 'must be an object');
   }
@@ -109,7 +119,7 @@ export function validateEvent(raw: unknown, site: string | null, fallbackSite: s
     event: type === 'track' ? (event as string) : null,
     messageId: messageId as string,
     timestamp: timestamp as string,
-    time: Date.parse(timestamp as string),
+    time: time!,
     anonymousId: (raw.anonymousId as string | null | undefined) ?? null,
     userId: (raw.userId as string | null | undefined) ?? null,
     properties,

@@ -22,7 +22,11 @@ function refuseUnread(req: IncomingMessage, res: ServerResponse, message: string
   sendBadRequest(res, requestError(message));
 }
 
-/** Handles `POST /v1/batch`: 200 `{ stored, duplicates }`, or 400 `{ errors }` with nothing stored. */
+/**
+ * Handles `POST /v1/batch`: 200 `{ stored, duplicates, rejected }` with the valid
+ * events stored and the others named by index, or 400 `{ errors }` with nothing stored
+ * (a problem of the request itself, or not one valid event).
+ */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (!ACCEPTED_TYPES.has(mediaType)) {
@@ -50,10 +54,11 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     sendBadRequest(res, requestError(`body is not well-formed JSON: ${(error as Error).message}`));
     return;
   }
-  const result = validateBatch(parsed, url.searchParams.get('site'));
+  const now = ctx.clock();
+  const result = validateBatch(parsed, url.searchParams.get('site'), now);
   if (!result.ok) {
     sendBadRequest(res, result.errors);
     return;
   }
-  sendJson(res, 200, ctx.store.storeBatch(result.events, Date.now()));
+  sendJson(res, 200, { ...ctx.store.storeBatch(result.events, now), rejected: result.rejected });
 }

@@ -15,4 +15,6 @@ export interface RouteContext {
   /** A site's `/v1/popular` body, cached the same way. */
   popular: (site: string) => CachedTable;
   log: (message: string) => void;
+  /** The collector's clock, in ms since the epoch: what timestamps are judged against. */
+  clock: () => number;
 }

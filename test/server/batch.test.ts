@@ -13,16 +13,16 @@ describe('POST /v1/batch', () => {
     const events = [trackEvent('Product Viewed', { product_id: 'p1' }), trackEvent('Signed Up')];
     const res = await c.post(batchOf(events));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
+    expect(await res.json()).toEqual({ stored: 2, duplicates: 0, rejected: [] });
     expect(c.count()).toBe(2);
   });
 
   it('stores each messageId once: a resent batch is all duplicates, and so is a repeat inside a batch', async () => {
     const events = [trackEvent('A'), trackEvent('B'), trackEvent('C')];
-    expect(await (await c.post(batchOf(events))).json()).toEqual({ stored: 3, duplicates: 0 });
-    expect(await (await c.post(batchOf(events))).json()).toEqual({ stored: 0, duplicates: 3 });
+    expect(await (await c.post(batchOf(events))).json()).toEqual({ stored: 3, duplicates: 0, rejected: [] });
+    expect(await (await c.post(batchOf(events))).json()).toEqual({ stored: 0, duplicates: 3, rejected: [] });
     const repeat = trackEvent('D');
-    expect(await (await c.post(batchOf([repeat, repeat, events[0]]))).json()).toEqual({ stored: 1, duplicates: 2 });
+    expect(await (await c.post(batchOf([repeat, repeat, events[0]]))).json()).toEqual({ stored: 1, duplicates: 2, rejected: [] });
     expect(c.count()).toBe(4);
   });
 
@@ -64,7 +64,7 @@ describe('POST /v1/batch', () => {
   it('deduplicates per site: the same messageId on two sites is two events', async () => {
     const e = trackEvent('Same');
     await c.post(batchOf([e]), { path: '/v1/batch?site=a' });
-    expect(await (await c.post(batchOf([e]), { path: '/v1/batch?site=b' })).json()).toEqual({ stored: 1, duplicates: 0 });
+    expect(await (await c.post(batchOf([e]), { path: '/v1/batch?site=b' })).json()).toEqual({ stored: 1, duplicates: 0, rejected: [] });
   });
 
   it('accepts page and identify events and userId without anonymousId', async () => {

@@ -93,7 +93,7 @@ describe('routing and lifecycle', () => {
     const again = await startCollector({ port: 0, db: c.dbFile });
     try {
       const res = await fetch(`${again.url}/v1/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batchOf([e])) });
-      expect(await res.json()).toEqual({ stored: 0, duplicates: 1 });
+      expect(await res.json()).toEqual({ stored: 0, duplicates: 1, rejected: [] });
       expect((await (await fetch(`${again.url}/v1/stats`)).json()).variants[0].impressions).toBe(1);
     } finally {
       await again.close();
