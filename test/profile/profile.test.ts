@@ -231,3 +231,44 @@ describe('profile: quiz outcomes', () => {
     expect(first.quizzes!.finder).toEqual({ outcome: 'runner', answers: { activity: 'run' }, tags: ['running'], scores: { run: 2 }, at: T0 });
   });
 });
+
+describe('profile: names from the page are only names', () => {
+  it('counts toString, constructor, hasOwnProperty and __proto__ like any other event name or category', () => {
+    const names = ['toString', 'constructor', 'hasOwnProperty', '__proto__'];
+    const state = learn([
+      ...names.flatMap((name) => [track(T0, name), track(T0 + 1, name)]),
+      ...names.map((category, i) => track(T0 + 2 + i, 'Product Viewed', { product_id: `p${i}`, category, tags: [category] })),
+      at(T0 + 10, { type: 'identify', traits: JSON.parse('{"__proto__": {"admin": true}, "constructor": "x"}') }),
+    ]);
+    for (const name of names) expect(Object.getOwnPropertyDescriptor(state.counters, name)?.value).toBe(2);
+    expect(Object.getPrototypeOf(state.counters)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(state.traits)).toBe(Object.prototype);
+    expect((state.traits as Record<string, unknown>).admin).toBeUndefined();
+    const view = profileView(state, T0 + 20);
+    for (const name of names) {
+      expect(Object.getOwnPropertyDescriptor(view.affinities.categories, name)?.value).toBe(1);
+      expect(Object.getOwnPropertyDescriptor(view.affinities.tags, name)?.value).toBe(1);
+    }
+    expect(JSON.parse(JSON.stringify(view)).counters).toEqual(JSON.parse('{"toString":2,"constructor":2,"hasOwnProperty":2,"__proto__":2,"Product Viewed":4}'));
+  });
+
+  it('never shows enumerable properties a page added to Object.prototype', () => {
+    (Object.prototype as Record<string, unknown>).polluted = 'yes';
+    try {
+      const state = learn([track(T0, 'A'), track(T0, 'Product Viewed', { product_id: 'p', category: 'shoes', tags: ['eco'] })]);
+      const view = profileView(state, T0);
+      const found: string[] = [];
+      const walk = (v: unknown, path: string) => {
+        if (!v || typeof v !== 'object') return;
+        for (const key of Object.keys(v)) walk((v as Record<string, unknown>)[key], `${path}.${key}`);
+        if (Object.keys(v).includes('polluted')) found.push(path);
+      };
+      walk(view, '$');
+      expect(found).toEqual([]);
+      expect(view.affinities).toEqual({ categories: { shoes: 1 }, tags: { eco: 1 } });
+      expect(view.counters).toEqual({ A: 1, 'Product Viewed': 1 });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+});

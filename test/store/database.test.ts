@@ -67,6 +67,20 @@ describe('openDatabase falls back to memory, once, losing nothing', () => {
     expect(String(reasons[0])).toContain('not available');
   });
 
+  it("when the page's indexedDB getter throws", async () => {
+    const reasons: unknown[] = [];
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB')!;
+    Object.defineProperty(globalThis, 'indexedDB', { configurable: true, get: () => { throw new DOMException('no storage here', 'SecurityError'); } });
+    try {
+      const db = openDatabase(dbName(), { onFallback: (r) => reasons.push(r) });
+      await roundTrip(db);
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', real);
+    }
+    expect(reasons).toHaveLength(1);
+    expect((reasons[0] as DOMException).message).toBe('no storage here');
+  });
+
   it('when opening throws (a SecurityError, as in sandboxed frames)', async () => {
     const reasons: unknown[] = [];
     const factory = {

@@ -112,6 +112,38 @@ describe('sender with a transport', { timeout: 15_000 }, () => {
     expect([...sent].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
   });
 
+  it('falls back to the lease when Web Locks refuse (a sandboxed frame), and keeps sending', async () => {
+    const refusals: unknown[] = [];
+    // Chromium's answer in a frame with an opaque origin: a promise rejected with SecurityError.
+    const locks = {
+      request: () => {
+        const refusal = Promise.reject(new DOMException('Access to the Locks API is denied in this context.', 'SecurityError'));
+        refusals.push(refusal);
+        return refusal;
+      },
+    };
+    Object.defineProperty(navigator, 'locks', { configurable: true, value: locks });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const sent: string[] = [];
+      const { sender, outbox } = setUp({ batchSize: 2, intervalMs: 50, transport: async (batch) => void sent.push(...batch.map((e) => e.messageId)) });
+      await sender.enqueue(entries(0, 2));
+      await until(async () => (await outbox.keys()).length === 0);
+      await sender.enqueue(entries(2, 5));
+      await until(async () => (await outbox.keys()).length === 0);
+      expect(sent).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+      // Asked once; from then on the lease is used without asking again.
+      expect(refusals).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      delete (navigator as unknown as Record<string, unknown>).locks;
+    }
+  });
+
   it('sends what an earlier page left in the outbox', async () => {
     const outbox = outboxStore();
     await outbox.setMany(entries(0, 3));
