@@ -16,6 +16,7 @@ import { DIST, ROOT, SRC, heading, printTable } from './lib.mjs';
 const BENCHES = [
   { name: 'size', file: 'size.mjs' },
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
+  { name: 'delivery (Chromium)', file: 'delivery-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },
   { name: 'decide vs GrowthBook', file: 'decide.mjs' },
   { name: 'quiz', file: 'quiz.mjs' },
