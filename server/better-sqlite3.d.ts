@@ -21,7 +21,8 @@ declare module 'better-sqlite3' {
       prepare<Params extends unknown[] = unknown[], Row = unknown>(sql: string): Statement<Params, Row>;
       exec(sql: string): Database;
       pragma(source: string, options?: { simple?: boolean }): unknown;
-      transaction<F extends (...args: never[]) => unknown>(fn: F): F;
+      /** The function run in a transaction; `.immediate` takes the write lock at BEGIN rather than at the first write. */
+      transaction<F extends (...args: never[]) => unknown>(fn: F): F & { immediate: F; deferred: F; exclusive: F };
       close(): Database;
       readonly open: boolean;
     }

@@ -5,15 +5,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createConfigSource } from './config-source';
-import { createCooccurrenceCache } from './cooccurrence-cache';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
+import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
 import { createCors, DEMO_ORIGIN } from './cors';
-import { openDatabase } from './database';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createEventStore } from './event-store';
-import { createPopularCache } from './popular-cache';
+import { createRebuilder } from './rebuilder';
+import { createRepeatLog } from './repeat-log';
 import { createRouter } from './router';
+import { createTableCache } from './site-cache';
 
 /** Options of {@link startCollector}. */
-export interface CollectorOptions {
+export interface CollectorOptions extends Partial<ConnectionLimits> {
   /** TCP port; 0 picks a free one (tests). Default 8787. */
   port?: number;
   /** Interface to listen on. Default 127.0.0.1: reachable from this machine only, until you mean otherwise. */
@@ -26,8 +29,22 @@ export interface CollectorOptions {
   origins?: readonly string[];
   /** Where problems are reported (a failed request, a broken config edit). Default: stderr. */
   log?: (message: string) => void;
+  /** How often repeated problems are summarised in the log, in ms (default 60 s): each is logged in full once, then counted. */
+  repeatedLogWindowMs?: number;
   /** The clock, in ms since the epoch, that timestamps are judged against and popularity decays to at the latest. Default `Date.now`; tests fix it. */
   clock?: () => number;
+  /** How long a write waits for another process's write lock before answering 503, in ms (default 100). */
+  busyTimeoutMs?: number;
+  /** Sites whose tables and configs are held in memory at most (default 1,000; least recently used dropped first). */
+  maxSites?: number;
+  /** How long a pull waits for its site's rebuild before serving the last table, in ms (default 200). */
+  rebuildWaitMs?: number;
+  /**
+   * The module the rebuild worker thread runs: one that imports server/rebuild-worker.ts.
+   * Default: the built collector (dist/collector.mjs) itself. Running from the
+   * TypeScript source (the tests), give a built one.
+   */
+  rebuildWorker?: URL;
 }
 
 /** A running collector. */
@@ -35,6 +52,8 @@ export interface RunningCollector {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   url: string;
   port: number;
+  /** How many sites the per-site caches hold (the largest of them): never more than `maxSites`. */
+  heldSites(): number;
   /** Stops accepting requests, lets those in flight finish (up to a second), then closes the database. */
   close(): Promise<void>;
 }
@@ -42,23 +61,45 @@ export interface RunningCollector {
 const CLOSE_GRACE_MS = 1000;
 
 /**
- * Opens the database, then listens. Resolves once the port is bound; rejects
- * (closing the database again) if it cannot be, e.g. when the port is taken.
+ * Opens the database (refusing a corrupt one), then listens. Resolves once the port
+ * is bound; rejects (closing the database again) if it cannot be, e.g. when the port
+ * is taken.
  *
  * @example const c = await startCollector({ port: 0, db: ':memory:' }); … await c.close();
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
   const { port = 8787, host = '127.0.0.1', db: file = ':memory:', configFile, origins = [DEMO_ORIGIN], clock = Date.now } = options;
+  const { busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, maxSites = 1000 } = options;
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS };
+  for (const key of Object.keys(limits) as (keyof ConnectionLimits)[]) limits[key] = options[key] ?? limits[key];
   const log = options.log ?? ((message: string) => process.stderr.write(`attune-collector: ${message}\n`));
   // The config is read before anything opens, so a bad file fails the start, not the first request.
-  const config = configFile === undefined ? undefined : createConfigSource(configFile, log);
-  const db = openDatabase(file);
-  const store = createEventStore(db);
-  const router = createRouter(
-    { store, config, cooccurrence: createCooccurrenceCache(store), popular: createPopularCache(store, clock), log, clock },
-    createCors(origins),
-  );
-  const server = createServer(router);
+  const config = configFile === undefined ? undefined : createConfigSource(configFile, log, maxSites);
+  const db = openDatabase(file, busyTimeoutMs);
+  const store = createEventStore(db, busyTimeoutMs);
+  const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
+  const rebuilder = createRebuilder({
+    store,
+    options: COLLECTOR_COOCCURRENCE,
+    workerUrl: options.rebuildWorker ?? new URL(import.meta.url),
+    clock,
+  });
+  const tables = createTableCache({
+    version: store.productsVersion,
+    rebuild: rebuilder.rebuild,
+    maxSites,
+    waitMs: options.rebuildWaitMs,
+    onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
+  });
+  const router = createRouter({ store, config, tables, problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
+  const server = createServer(serverOptions(limits));
+  server.on('request', guardConnections(server, limits, router, problem));
+  const shutdown = async () => {
+    problem.close();
+    await rebuilder.close();
+    // Closing checkpoints the WAL into the main file.
+    db.close();
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -68,7 +109,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
       });
     });
   } catch (error) {
-    db.close();
+    await shutdown();
     throw error;
   }
   const bound = (server.address() as AddressInfo).port;
@@ -77,14 +118,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   return {
     url: `http://${hostInUrl}:${bound}`,
     port: bound,
+    heldSites: () => Math.max(tables.size, config?.size ?? 0),
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         server.close(() => {
           clearTimeout(force);
-          // Closing checkpoints the WAL into the main file.
-          db.close();
-          resolve();
+          void shutdown().then(resolve);
         });
         server.closeIdleConnections();
       });

@@ -4,6 +4,7 @@
  * restart.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createLru, type Lru } from './lru';
 import { etagOf } from './respond';
 
 /** One site's config, serialised, with its ETag. */
@@ -15,21 +16,24 @@ export interface ServedConfig {
 /** Looks up a site's config; `undefined` when the file has none for it. */
 export interface ConfigSource {
   get(site: string): ServedConfig | undefined;
+  /** How many sites' configs are held serialised. */
+  readonly size: number;
 }
 
 interface Loaded {
   stamp: string;
   document: unknown;
-  cache: Map<string, ServedConfig | undefined>;
+  // Serialised per site on first request; bounded, since anyone can make up a ?site=.
+  cache: Lru<string, ServedConfig | null>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function load(file: string): Loaded {
+function load(file: string, maxSites: number): Loaded {
   const { mtimeMs, size } = statSync(file);
   const document: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!isObject(document)) throw new Error(`${file}: a config file must hold a JSON object`);
-  return { stamp: `${mtimeMs}:${size}`, document, cache: new Map() };
+  return { stamp: `${mtimeMs}:${size}`, document, cache: createLru(maxSites) };
 }
 
 // A file of the form { "sites": { "<site>": {...} } } holds one config per site; any
@@ -43,9 +47,10 @@ function pick(document: unknown, site: string): unknown {
  * Reads `file` now (throwing if it is missing or not JSON, so a typo fails at start)
  * and again whenever its size or modification time changes. A later edit that
  * breaks the JSON is reported through `log` and the last good version stays served.
+ * At most `maxSites` sites' serialised configs are kept (least recently used dropped).
  */
-export function createConfigSource(file: string, log: (message: string) => void): ConfigSource {
-  let loaded = load(file);
+export function createConfigSource(file: string, log: (message: string) => void, maxSites = 1000): ConfigSource {
+  let loaded = load(file, maxSites);
   // The stamp of a version that failed to load, so a broken file is reported once, not per request.
   let failed = '';
   const refresh = () => {
@@ -58,7 +63,7 @@ export function createConfigSource(file: string, log: (message: string) => void)
     }
     if (stamp === loaded.stamp || stamp === failed) return;
     try {
-      loaded = load(file);
+      loaded = load(file, maxSites);
       failed = '';
     } catch (error) {
       failed = stamp;
@@ -68,12 +73,17 @@ export function createConfigSource(file: string, log: (message: string) => void)
   return {
     get(site) {
       refresh();
-      if (!loaded.cache.has(site)) {
+      let served = loaded.cache.get(site);
+      if (served === undefined) {
         const config = pick(loaded.document, site);
         const body = config === undefined ? undefined : JSON.stringify(config);
-        loaded.cache.set(site, body === undefined ? undefined : { body, etag: etagOf(body) });
+        served = body === undefined ? null : { body, etag: etagOf(body) };
+        loaded.cache.set(site, served);
       }
-      return loaded.cache.get(site);
+      return served ?? undefined;
+    },
+    get size() {
+      return loaded.cache.size;
     },
   };
 }

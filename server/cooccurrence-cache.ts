@@ -1,12 +1,9 @@
 /**
- * The co-occurrence table per site, computed on request and cached until the site's
- * product interactions change.
+ * The co-occurrence settings the collector serves `/v1/cooccurrence` with. The table
+ * is computed by the shared `cooccurrence()` off the event loop (rebuilder.ts) and
+ * cached per site (site-cache.ts).
  */
-import { cooccurrence, type CooccurrenceOptions } from '../src/recommend/cooccurrence';
-import type { EventStore } from './event-store';
-import { createSiteCache, type CachedTable } from './site-cache';
-
-export type { CachedTable } from './site-cache';
+import type { CooccurrenceOptions } from '../src/recommend/cooccurrence';
 
 /**
  * What the collector serves by default: cosine with shrinkage 5, proximity 0.9 and
@@ -15,11 +12,3 @@ export type { CachedTable } from './site-cache';
  * for plain counts on Online Retail). Scores lie between 0 and 1.
  */
 export const COLLECTOR_COOCCURRENCE: Readonly<CooccurrenceOptions> = Object.freeze({ score: 'cosine', shrink: 5, proximity: 0.9, top: 20 });
-
-/**
- * Returns a function giving a site's table, computed with `options` (default
- * {@link COLLECTOR_COOCCURRENCE}; `{}` gives plain counts, 10 per list).
- */
-export function createCooccurrenceCache(store: EventStore, options: CooccurrenceOptions = COLLECTOR_COOCCURRENCE): (site: string) => CachedTable {
-  return createSiteCache(store, (site) => cooccurrence(store.interactions(site), options));
-}

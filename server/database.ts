@@ -44,16 +44,49 @@ CREATE INDEX IF NOT EXISTS interactions_by_site ON interactions (site);
 PRAGMA user_version = 1;
 `;
 
+/** The busy timeout writes wait for another connection's write lock, in ms, unless told otherwise. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 100;
+
+/** True for SQLite's "database is locked" (another connection holds the write lock past the busy timeout). */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 /**
  * Opens (creating if needed) the database at `file`, or an in-memory one for
- * `":memory:"`, in WAL mode, and creates the tables.
+ * `":memory:"`, in WAL mode, checks it with SQLite's own `PRAGMA quick_check`, and
+ * creates the tables. Throws, naming the file, when it is corrupt or is no database.
+ * `busyTimeoutMs` is how long a statement waits for another connection's write lock.
  */
-export function openDatabase(file: string): Db {
-  const db = new Database(file);
+export function openDatabase(file: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    // Checked before anything writes: a corrupt file refused at start is a backup to restore,
+    // one accepted is wrong answers and failed writes later, in the middle of ingest.
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`PRAGMA quick_check found: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    configure(db, busyTimeoutMs);
+    return db;
+  } catch (error) {
+    db?.close();
+    const { code, message } = error as { code?: string; message: string };
+    const corrupt = code?.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+    throw new Error(
+      corrupt
+        ? `database ${file} is corrupt or not an SQLite database (${message}); restore it from a backup or move it aside`
+        : `database ${file} could not be opened: ${message}`,
+      { cause: error },
+    );
+  }
+}
+
+function configure(db: Db, busyTimeoutMs: number): void {
   // WAL lets readers (stats requests, a test counting rows, sqlite3 in a shell) run while
-  // a batch is written. synchronous=NORMAL is WAL's recommended pairing: a crash of the
-  // process loses nothing; a power cut may lose the last transactions, which the
-  // browsers' outboxes will resend and messageId deduplicates.
+  // a batch is written, and never makes a reader wait on a writer. synchronous=NORMAL is
+  // WAL's recommended pairing: a crash of the process loses nothing; a power cut may lose
+  // the last transactions, which the browsers' outboxes will resend and messageId deduplicates.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // In WAL mode with synchronous=NORMAL the only fsyncs are at checkpoints; checkpointing
@@ -62,8 +95,9 @@ export function openDatabase(file: string): Db {
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('journal_size_limit = 67108864');
   db.pragma('foreign_keys = ON');
-  // Another process holding the write lock (a backup, a shell) is waited for, not failed on.
-  db.pragma('busy_timeout = 5000');
+  // better-sqlite3 is synchronous: while a statement waits for another process's write
+  // lock (a backup, a shell), the whole event loop waits. So the wait is short, and a
+  // write that cannot get the lock is answered 503 for the sender to retry.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.exec(SCHEMA);
-  return db;
 }

@@ -1,9 +1,10 @@
 /**
  * The collector's storage: accepted batches in, aggregates out. All SQL lives here,
- * as prepared statements compiled once.
+ * as prepared statements compiled once. Nothing here is kept per site in memory: a
+ * made-up `?site=` costs an index lookup, not a map entry.
  */
 import type { Interaction } from '../src/recommend/cooccurrence';
-import type { Db } from './database';
+import { isBusy, type Db } from './database';
 import { interactionsOf, variantCount } from './derive';
 import type { ValidEvent } from './validate-event';
 
@@ -22,26 +23,42 @@ export interface VariantTotals {
   conversions: number;
 }
 
+/** One page of a site's interactions, as {@link EventStore.interactionPage} reads them. */
+export interface InteractionPage {
+  /** `[kind, productId, visitor, time, order]` rows, `order` null when there is none. */
+  rows: InteractionRow[];
+  /** Where the next page starts (pass it as `after`). */
+  last: number;
+}
+
+/** An interaction as a row: compact to read and to post to a worker. */
+export type InteractionRow = [kind: Interaction['kind'], productId: string, visitor: string, time: number, order: string | null];
+
 /** The collector's storage, over one open database. */
 export interface EventStore {
-  /** Stores a validated batch in one transaction; a messageId already stored for the site is skipped. */
+  /**
+   * Stores a validated batch in one transaction; a messageId already stored for the
+   * site is skipped. Throws (storing nothing) when the database fails, e.g. with
+   * SQLITE_BUSY (see `isBusy`) when another connection holds the write lock.
+   */
   storeBatch(events: readonly ValidEvent[], receivedAt: number): StoreResult;
   /** Every variant's totals for a site, ordered by placement, segment, variant. */
   variantTotals(site: string): VariantTotals[];
-  /** Every product interaction of a site. */
-  interactions(site: string): Interaction[];
   /**
-   * A counter that changes whenever a site's product interactions do (in this
-   * process), so a cached co-occurrence table knows when it is stale.
+   * Which version of a site's product interactions is stored: it changes whenever
+   * they do (it is the newest one's row id; 0 for none), so a cached table knows when
+   * it is stale, and the rows up to it are exactly what that version holds.
    */
   productsVersion(site: string): number;
+  /** Up to `limit` of a site's interactions with row ids in (`after`, `upTo`], oldest first. */
+  interactionPage(site: string, after: number, upTo: number, limit: number): InteractionPage;
 }
 
-// What the write transaction hands back: the counts, and the sites whose interactions changed.
-type Written = StoreResult & { touched: Set<string> };
-
-/** Creates the store's prepared statements over an open, migrated database. */
-export function createEventStore(db: Db): EventStore {
+/**
+ * Creates the store's prepared statements over an open, migrated database whose
+ * busy timeout is `busyTimeoutMs`.
+ */
+export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -58,46 +75,62 @@ export function createEventStore(db: Db): EventStore {
     `SELECT placement, variant, segment, impressions, conversions FROM variant_stats
      WHERE site = ? ORDER BY placement, segment, variant`,
   );
-  const selectInteractions = db
-    .prepare<[string]>('SELECT kind, product_id, visitor, time, order_id FROM interactions WHERE site = ?')
+  // Both are answered from the (site) index, which holds the rowid: no table scan.
+  const selectVersion = db.prepare<[string]>('SELECT max(rowid) FROM interactions WHERE site = ?').raw(true);
+  const selectPage = db
+    .prepare<[string, number, number, number]>(
+      'SELECT rowid, kind, product_id, visitor, time, order_id FROM interactions WHERE site = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
+    )
     .raw(true);
-  const versions = new Map<string, number>();
 
   // Derived rows are written only for events actually inserted, so a resent batch
   // changes nothing: the aggregates are exactly-once because the events are.
-  const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number): Written => {
+  const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number): StoreResult => {
     let stored = 0;
-    const touched = new Set<string>();
     for (const e of events) {
       const { changes } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
       if (changes === 0) continue;
       stored++;
       const count = variantCount(e);
       if (count) bumpVariant.run(e.site, count.placement, count.variant, count.segment, count.impressions, count.conversions);
-      for (const i of interactionsOf(e)) {
-        insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
-        touched.add(e.site);
-      }
+      for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
     }
-    return { stored, duplicates: events.length - stored, touched };
+    return { stored, duplicates: events.length - stored };
   });
+
+  // Once a write found the lock taken, the next ones do not wait for it at all (each
+  // wait blocks the event loop) until one gets through: one short wait per episode.
+  let contended = false;
+  const setBusyTimeout = (ms: number) => db.pragma(`busy_timeout = ${ms}`);
 
   return {
     storeBatch(events, receivedAt) {
-      const { stored, duplicates, touched } = storeAll(events, receivedAt);
-      // Bumped after the commit: a reader never sees a new version with old rows.
-      for (const site of touched) versions.set(site, (versions.get(site) ?? 0) + 1);
-      return { stored, duplicates };
+      try {
+        // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
+        const result = storeAll.immediate(events, receivedAt);
+        if (contended) {
+          contended = false;
+          setBusyTimeout(busyTimeoutMs);
+        }
+        return result;
+      } catch (error) {
+        if (isBusy(error) && !contended) {
+          contended = true;
+          setBusyTimeout(0);
+        }
+        throw error;
+      }
     },
     variantTotals: (site) => selectVariants.all(site),
-    interactions: (site) =>
-      selectInteractions.all(site).map(([kind, productId, visitor, time, order]) => ({
-        kind: kind as Interaction['kind'],
-        productId: productId as string,
-        visitor: visitor as string,
-        time: time as number,
-        ...(order === null ? {} : { order: order as string }),
-      })),
-    productsVersion: (site) => versions.get(site) ?? 0,
+    productsVersion: (site) => Number(selectVersion.get(site)?.[0] ?? 0),
+    interactionPage(site, after, upTo, limit) {
+      const rows: InteractionRow[] = [];
+      let last = after;
+      for (const [rowid, kind, productId, visitor, time, order] of selectPage.all(site, after, upTo, limit)) {
+        rows.push([kind as Interaction['kind'], productId as string, visitor as string, time as number, order as string | null]);
+        last = rowid as number;
+      }
+      return { rows, last };
+    },
   };
 }

@@ -1,11 +1,10 @@
 /**
  * Popularity per site for `GET /v1/popular`: decayed view and purchase counts over
- * every visitor, a long half-life for "popular" and a short one for "trending",
- * cached until the site's product interactions change.
+ * every visitor, a long half-life for "popular" and a short one for "trending".
+ * Computed off the event loop (rebuilder.ts) and cached per site (site-cache.ts).
  */
+import type { Interaction } from '../src/recommend/cooccurrence';
 import { popularity, type Counts } from '../src/recommend/popularity';
-import type { EventStore } from './event-store';
-import { createSiteCache, type CachedTable } from './site-cache';
 
 /** The body of `GET /v1/popular`: what `popular()` and `trending()` take as `counts` and `trending`. */
 export interface PopularResponse {
@@ -24,25 +23,22 @@ export interface PopularResponse {
 export const POPULAR_HALF_LIFE_DAYS = Object.freeze({ counts: 30, trending: 2 });
 
 /**
- * Returns a function giving a site's popularity response. The weights decay from the
- * latest interaction's time rather than the clock, so the body (and its ETag) only
- * changes when events arrive, and the ranking is the same either way: decaying
- * everything by one more day multiplies every count by the same factor. A browser
- * whose clock runs ahead cannot push that instant past the server's clock.
+ * A site's popularity response. The weights decay from the latest interaction's time
+ * rather than the clock, so the body (and its ETag) only changes when events arrive,
+ * and the ranking is the same either way: decaying everything by one more day
+ * multiplies every count by the same factor. A browser whose clock runs ahead cannot
+ * push that instant past the server's clock, `now`.
  */
-export function createPopularCache(store: EventStore, now: () => number = Date.now): (site: string) => CachedTable {
-  return createSiteCache(store, (site): PopularResponse => {
-    const interactions = store.interactions(site);
-    let latest = -Infinity;
-    for (const i of interactions) if (i.time > latest) latest = i.time;
-    const asOf = Math.min(latest, now());
-    const { counts: long, trending: short } = POPULAR_HALF_LIFE_DAYS;
-    return {
-      site,
-      asOf: interactions.length ? new Date(asOf).toISOString() : null,
-      halfLifeDays: { counts: long, trending: short },
-      counts: popularity(interactions, { now: asOf, halfLifeDays: long }),
-      trending: popularity(interactions, { now: asOf, halfLifeDays: short }),
-    };
-  });
+export function popularResponse(site: string, interactions: readonly Interaction[], now: number): PopularResponse {
+  let latest = -Infinity;
+  for (const i of interactions) if (i.time > latest) latest = i.time;
+  const asOf = Math.min(latest, now);
+  const { counts: long, trending: short } = POPULAR_HALF_LIFE_DAYS;
+  return {
+    site,
+    asOf: interactions.length ? new Date(asOf).toISOString() : null,
+    halfLifeDays: { counts: long, trending: short },
+    counts: popularity(interactions, { now: asOf, halfLifeDays: long }),
+    trending: popularity(interactions, { now: asOf, halfLifeDays: short }),
+  };
 }

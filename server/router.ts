@@ -30,7 +30,9 @@ export function createRouter(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const fail = (error: unknown) => {
-      ctx.log(`${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+      // Keyed without the query string, so one fault hit through many URLs is still one problem.
+      const what = `${req.method} ${(req.url ?? '').split('?')[0]} failed: ${(error as Error)?.message ?? error}`;
+      ctx.problem(what, `${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
       if (!res.headersSent) sendError(res, 500, 'internal error; retry later');
       else res.destroy();
     };

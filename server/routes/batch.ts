@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../body';
 import { MAX_BATCH_BYTES } from '../limits';
-import { sendBadRequest, sendJson } from '../respond';
+import { isBusy } from '../database';
+import { sendBadRequest, sendError, sendJson } from '../respond';
 import { validateBatch } from '../validate-batch';
 import type { RouteContext } from './context';
 
@@ -38,9 +39,12 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     refuseUnread(req, res, `Content-Encoding "${encoding}" is not supported; send the batch uncompressed`);
     return;
   }
-  const body = await readBody(req, MAX_BATCH_BYTES);
+  const body = await readBody(req, MAX_BATCH_BYTES, ctx.bodyTimeoutMs);
   if (!body.ok) {
-    if (body.reason === 'too-large') {
+    if (body.reason === 'timeout') {
+      res.setHeader('Connection', 'close');
+      sendError(res, 408, `the body was not received within ${body.ms} ms (${body.bytes} bytes arrived); send it at once`);
+    } else if (body.reason === 'too-large') {
       // The client may still be sending; closing afterwards spares us reading the rest on a kept-alive socket.
       res.setHeader('Connection', 'close');
       sendBadRequest(res, requestError(`batch is ${body.bytes} bytes; at most ${MAX_BATCH_BYTES} are accepted`));
@@ -60,5 +64,16 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     sendBadRequest(res, result.errors);
     return;
   }
-  sendJson(res, 200, { ...ctx.store.storeBatch(result.events, now), rejected: result.rejected });
+  let written;
+  try {
+    written = ctx.store.storeBatch(result.events, now);
+  } catch (error) {
+    if (!isBusy(error)) throw error;
+    // Another process (a backup, a shell) holds the write lock. Nothing was written: the
+    // sender retries a 503, and deduplication makes the retry harmless.
+    ctx.problem('database busy', `database busy: another connection holds the write lock; answering POST /v1/batch with 503 (${(error as Error).message})`);
+    sendError(res, 503, 'the database is busy (another process holds its write lock); nothing was stored, retry shortly', { 'Retry-After': '1' });
+    return;
+  }
+  sendJson(res, 200, { ...written, rejected: result.rejected });
 }

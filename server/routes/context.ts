@@ -3,18 +3,20 @@
  */
 import type { ConfigSource } from '../config-source';
 import type { EventStore } from '../event-store';
-import type { CachedTable } from '../site-cache';
+import type { RepeatLog } from '../repeat-log';
+import type { TableCache } from '../site-cache';
 
 /** The collector's shared state, handed to each route. */
 export interface RouteContext {
   store: EventStore;
   /** Absent when the collector was started without a config file. */
   config: ConfigSource | undefined;
-  /** A site's `/v1/cooccurrence` body, cached until its product events change. */
-  cooccurrence: (site: string) => CachedTable;
-  /** A site's `/v1/popular` body, cached the same way. */
-  popular: (site: string) => CachedTable;
-  log: (message: string) => void;
+  /** A site's `/v1/cooccurrence` and `/v1/popular` bodies, rebuilt off the event loop when its product events change. */
+  tables: TableCache;
+  /** Where problems go: each logged once in full, then counted (see repeat-log.ts). */
+  problem: RepeatLog;
   /** The collector's clock, in ms since the epoch: what timestamps are judged against. */
   clock: () => number;
+  /** How long a request body may take to arrive once its headers have, in ms. */
+  bodyTimeoutMs: number;
 }

@@ -19,18 +19,18 @@ export function handleStats(req: IncomingMessage, res: ServerResponse, url: URL,
 }
 
 /** `GET /v1/cooccurrence?site=`: `{ [productId]: { viewed: [[id, score]…], bought: [[id, score]…] } }`. */
-export function handleCooccurrence(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
+export async function handleCooccurrence(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   const site = querySite(url, res);
   if (site === null) return;
-  const { body, etag } = ctx.cooccurrence(site);
+  const { body, etag } = (await ctx.tables.get(site)).cooccurrence;
   sendCacheable(req, res, body, etag);
 }
 
 /** `GET /v1/popular?site=`: `{ site, asOf, halfLifeDays, counts: { [productId]: n }, trending: { [productId]: n } }`. */
-export function handlePopular(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
+export async function handlePopular(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   const site = querySite(url, res);
   if (site === null) return;
-  const { body, etag } = ctx.popular(site);
+  const { body, etag } = (await ctx.tables.get(site)).popular;
   sendCacheable(req, res, body, etag);
 }
 

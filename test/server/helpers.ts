@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../server';
+import { rebuildWorkerModule } from './rebuild-worker-module';
 
 /** A collector on 127.0.0.1, a random port and a fresh SQLite file; `stop` removes everything. */
 export interface TestCollector extends RunningCollector {
@@ -23,7 +24,9 @@ export async function startTestCollector(options: Omit<CollectorOptions, 'db' | 
     await writeFile(configFile, JSON.stringify(options.config));
   }
   const log = options.log ?? (() => undefined);
-  const collector = await startCollector({ ...options, configFile, log, port: 0, db: dbFile });
+  // Pulls wait for their rebuild (no stale table served) unless a test says otherwise, so
+  // a table read right after a batch reflects it however loaded the machine is.
+  const collector = await startCollector({ rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), ...options, configFile, log, port: 0, db: dbFile });
   return {
     ...collector,
     dir,

@@ -1,0 +1,51 @@
+/**
+ * The rebuild worker's module for collectors started from the TypeScript source.
+ * A worker thread runs plain JavaScript, and vitest transforms only the test's own
+ * module graph, so the worker's entry (server/rebuild-worker.ts and the shared pure
+ * code it imports) is bundled by rollup, as dist/collector.mjs is. The bundle is
+ * named by a hash of its sources and reused by every test file until they change.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SOURCES = ['server', 'src/recommend', 'src/core'];
+
+function sourceHash(): string {
+  const hash = createHash('sha1');
+  for (const dir of SOURCES) {
+    for (const name of readdirSync(join(ROOT, dir), { recursive: true }).map(String).sort()) {
+      if (name.endsWith('.ts')) hash.update(name).update(readFileSync(join(ROOT, dir, name)));
+    }
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function build(): Promise<URL> {
+  const file = join(tmpdir(), `attune-rebuild-worker-${sourceHash()}.mjs`);
+  if (!existsSync(file)) {
+    // Imported only when building: loading the TypeScript compiler costs each test file a second.
+    const [{ rollup }, { default: typescript }] = await Promise.all([import('rollup'), import('@rollup/plugin-typescript')]);
+    const bundle = await rollup({
+      input: join(ROOT, 'server/rebuild-worker.ts'),
+      external: (id) => id.startsWith('node:'),
+      plugins: [typescript({ tsconfig: join(ROOT, 'server/tsconfig.json'), noEmit: false, outDir: undefined, noEmitOnError: false })],
+      onwarn: () => undefined,
+    });
+    // Written aside and renamed: test files building at once never see half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    await bundle.write({ file: partial, format: 'es' });
+    await bundle.close();
+    await rename(partial, file);
+  }
+  return pathToFileURL(file);
+}
+
+let built: Promise<URL> | undefined;
+
+/** The URL of the built worker module, building it on first use. */
+export const rebuildWorkerModule = (): Promise<URL> => (built ??= build());
