@@ -36,6 +36,8 @@ export interface PlacementDecision {
   /** The variant id; null when the placement is unknown or has no variants (the page's markup stays). */
   variant: string | null;
   reason: DecisionReason;
+  /** `holdout` when the visitor is in the placement's or the site-wide control group (reason `holdout`), else `treatment`. */
+  group: 'treatment' | 'holdout';
   /** The visitor's segment as far as this placement's statistics go, or null. */
   segment: string | null;
   /** Which condition, bucket or posterior decided. */

@@ -32,7 +32,7 @@ export const CONFIG_WAIT_MS = 2000;
 const shown = (v: unknown) =>
   typeof v == 'string' ? (v.length > 40 ? `${v.length} characters` : JSON.stringify(v)) : typeof v == 'object' && v ? typeof v : String(v);
 
-const failedDecision: PlacementDecision = { variant: null, reason: 'error', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
+const failedDecision: PlacementDecision = { variant: null, reason: 'error', group: 'treatment', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 
 /** Builds an instance; the entries choose how on-demand code is loaded. */
 export function createInstance(options: AttuneOptions = {}, loaders: Loaders): Attune {
@@ -116,8 +116,8 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     stats: () => recorder.pulled('stats') ?? null,
     decide(id) {
       if (typeof id !== 'string') return invalid('decide', 'a placement id', id), failedDecision;
-      const { variant, reason, segment, explain } = decisions.decide(id);
-      return { variant, reason, segment, explain };
+      const { variant, reason, group, segment, explain } = decisions.decide(id);
+      return { variant, reason, group, segment, explain };
     },
     viewed: (id) => decisions.viewed(String(id)),
     setConfig(config) {

@@ -6,6 +6,7 @@ import { validateConfig } from '../decide/config';
 import type { BanditStats, ConfigProblem, ValidConfig, ValidPlacement } from '../decide/config-types';
 import { decidePlacement, type Decision } from '../decide/engine';
 import { addCounts, toBanditStats } from '../decide/stats';
+import { hashBucket } from '../decide/hash';
 import { profileView, type ProfileOptions } from '../profile/profile';
 import type { Recorder } from './recorder';
 
@@ -88,13 +89,25 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
     const placement = byId[id];
     if (!placement) {
       report('unknown-placement')(`No placement "${id}" in the config`, 'decide');
-      return { variant: null, reason: 'error', segment: null, store: false, explain: { error: { message: 'unknown placement', path: 'decide' } } };
+      return { variant: null, reason: 'error', group: 'treatment', segment: null, store: false, explain: { error: { message: 'unknown placement', path: 'decide' } } };
     }
     const memory = recorder.memory();
     const state = recorder.state();
+    const unitId = state.userId || state.anonymousId;
+    // A holdout bucket is drawn once per visitor and version, and kept.
+    const bucket = (key: string, version: number) => {
+      const holdouts = (memory.holdouts ||= {});
+      const kept = holdouts[key];
+      if (kept && kept.version === version) return kept.bucket;
+      holdouts[key] = { version, bucket: hashBucket(key + ':holdout:' + version, unitId) };
+      recorder.saveSoon();
+      return holdouts[key].bucket;
+    };
     const decision = decidePlacement(placement, {
       attributes: currentAttributes(),
-      unitId: state.userId || state.anonymousId,
+      unitId,
+      siteHoldout: config.holdout > 0 && bucket('$site', config.holdoutVersion) < config.holdout,
+      holdoutBucket: placement.holdout > 0 ? bucket(id, placement.version) : undefined,
       segments: attributes!.segments,
       stats: stats(),
       localStats: memory.local,
@@ -119,20 +132,27 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
       if (d.variant == null) return;
       viewed.add(id);
       const memory = recorder.memory();
-      memory.exposures[id] = { variant: d.variant, reason: d.reason, segment: d.segment, at: Date.now() };
-      addCounts(memory.local, id, d.segment, d.variant, { impressions: 1 });
+      const { goal: goals, value, attributionDays: days } = byId[id];
+      memory.exposures[id] = { variant: d.variant, reason: d.reason, segment: d.segment, group: d.group, at: Date.now(), goals, value, days };
+      // The bandit learns from treatment only: the holdout is a control, not an arm.
+      if (d.group == 'treatment') addCounts(memory.local, id, d.segment, d.variant, { impressions: 1 });
       recorder.saveSoon();
-      track('Variant Viewed', { placement: id, variant: d.variant, reason: d.reason, segment: d.segment });
+      const properties: Record<string, unknown> = { placement: id, variant: d.variant, reason: d.reason, segment: d.segment, group: d.group };
+      if (d.explain.holdout && 'site' in d.explain.holdout) properties.holdout = 'site';
+      track('Variant Viewed', properties);
     },
 
-    /** Credits a recorded `track` event to the variants whose goal it is. */
+    /**
+     * Credits a recorded `track` event to the exposures whose goal it is, on any
+     * page: exposures carry their goals, so this page needs no config.
+     */
     observe(event: AttuneEvent) {
-      if (event.type !== 'track' || !config.placements.length) return;
       const memory = recorder.memory();
-      const conversions = attributeGoal(memory.exposures, config.placements, event.event!, Date.parse(event.timestamp));
-      for (const c of conversions) {
-        addCounts(memory.local, c.placement, c.segment, c.variant, { conversions: 1 });
-        track('Variant Converted', c);
+      if (event.type !== 'track' || !Object.keys(memory.exposures).length) return;
+      const conversions = attributeGoal(memory.exposures, event.event!, event.properties ?? {}, Date.parse(event.timestamp), (id) => byId[id]);
+      for (const { first, ...conversion } of conversions) {
+        if (first && conversion.group == 'treatment') addCounts(memory.local, conversion.placement, conversion.segment, conversion.variant, { conversions: 1 });
+        track('Variant Converted', conversion);
       }
       if (conversions.length) recorder.saveSoon();
     },

@@ -99,6 +99,12 @@ export interface Placement {
   segments?: string[];
   /** How long after an impression a goal still counts (days, default 7). */
   attributionDays?: number;
+  /**
+   * The goal event's property that holds a conversion's value. Default: for
+   * `Order Completed`, `revenue` then `total` (Segment's e-commerce spec); for other
+   * goals, `value` then `revenue`. Its `currency` goes with it.
+   */
+  value?: string;
   /** A note for people; ignored by the engine. */
   description?: string;
 }
@@ -124,6 +130,13 @@ export interface SiteConfig {
   placements: Placement[];
   /** Bandit statistics, usually pulled from the backend. */
   stats?: BanditStats;
+  /**
+   * Share of visitors (0 to 0.5, default 0) in the site-wide holdout: they see every
+   * placement's default, and measure what personalisation as a whole earns.
+   */
+  holdout?: number;
+  /** Bump it (a whole number, default 0) to draw the site-wide holdout afresh. */
+  holdoutVersion?: number;
 }
 
 /** One thing `validateConfig` found. An `error` disables what it is in; a `warning` changes nothing. */
@@ -162,6 +175,8 @@ export interface ValidConfig extends SiteConfig {
   segments: Record<string, ValidSegment>;
   placements: ValidPlacement[];
   stats: BanditStats;
+  holdout: number;
+  holdoutVersion: number;
 }
 
 /** What `validateConfig` returns. */

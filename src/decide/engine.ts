@@ -5,8 +5,10 @@
  * what the decision says to store. The order, for a validated placement:
  *
  * 1. `broken`: the default, reason `error` (the placement's first problem in `explain`).
- * 2. Holdout: `hashBucket(id + ':holdout:' + version, unitId) < holdout` keeps the
- *    visitor on the default, reason `holdout` (tracked as the control group).
+ * 2. Holdout: a visitor in the site-wide holdout (`siteHoldout`), or whose bucket for
+ *    this placement (`holdoutBucket`, stored once per visitor and version; else
+ *    `hashBucket(id + ':holdout:' + version, unitId)`) is below `holdout`, sees the
+ *    default, reason `holdout`, group `holdout`: the control group.
  * 3. Targeted variants (with `when`), in order: the first match wins, reason `rule`.
  * 4. Sticky, for `weighted` and `bandit` placements with `sticky`: a stored assignment
  *    of the same `version` whose variant is still in the pool, reason `sticky`.
@@ -48,6 +50,14 @@ export interface DecisionInput {
   localStats?: BanditStats;
   /** The stored assignment for this placement, if any. */
   sticky?: StickyAssignment | null;
+  /**
+   * The visitor's stored holdout bucket for this placement and version, in [0, 1):
+   * drawn once and kept, so that logging in (a new `unitId`) never moves a visitor
+   * in or out of the control group. Absent: hashed from `unitId`.
+   */
+  holdoutBucket?: number;
+  /** The visitor is in the site-wide holdout: every placement shows its default. */
+  siteHoldout?: boolean;
   /** Uniform source in [0, 1) for the bandit (default `Math.random`). */
   random?: Random;
   /** Passed to `evalCondition`: told once per path about an unknown operator. */
@@ -99,8 +109,8 @@ export interface BanditExplain {
 export interface DecisionExplain {
   /** `error`: what is wrong (the placement's first problem, with its JSON path, or an internal error). */
   error?: { message: string; path: string };
-  /** Any placement with a holdout: the visitor's bucket, held out when below `share`. */
-  holdout?: { bucket: number; share: number };
+  /** Any placement with a holdout: the visitor's bucket, held out when below `share`; or the site-wide holdout. */
+  holdout?: { bucket: number; share: number } | { site: true };
   /** `rule`: the variant and its index in `variants`; `when` is absent for the first of a `rules` pool. */
   rule?: { variant: string; index: number; when?: Condition };
   /** `sticky`: the stored assignment that was kept. */
@@ -116,6 +126,8 @@ export interface Decision {
   /** The variant to show; null only for a placement left without variants (the page's markup stays). */
   variant: string | null;
   reason: DecisionReason;
+  /** `holdout` for the control group (reason `holdout`), else `treatment`; statistics keep the two apart. */
+  group: 'treatment' | 'holdout';
   /** The visitor's segment for this placement (first of `segments` that the placement lists), for events and statistics. */
   segment: string | null;
   /** Whether to store `{ variant, version }` as the sticky assignment (weighted and bandit choices of sticky placements). */
@@ -137,6 +149,7 @@ export function decidePlacement(placement: ValidPlacement, input: DecisionInput)
   const done = (variant: string | null | undefined, reason: DecisionReason, store?: boolean): Decision => ({
     variant: variant ?? null,
     reason,
+    group: reason == 'holdout' ? 'holdout' : 'treatment',
     segment,
     store: !!store,
     explain,
@@ -150,9 +163,13 @@ export function decidePlacement(placement: ValidPlacement, input: DecisionInput)
       explain.error = { message: broken.message, path: broken.path };
       return done(placement.default, 'error');
     }
+    if (input.siteHoldout) {
+      explain.holdout = { site: true };
+      return done(placement.default, 'holdout');
+    }
     const share = placement.holdout;
     if (share > 0) {
-      const bucket = hashBucket(id + ':holdout:' + version, unitId);
+      const bucket = input.holdoutBucket ?? hashBucket(id + ':holdout:' + version, unitId);
       explain.holdout = { bucket, share };
       if (bucket < share) return done(placement.default, 'holdout');
     }

@@ -13,6 +13,12 @@ import { addCounts } from './stats';
 export interface DecisionMemory {
   /** Placement id → the stored assignment. */
   assignments: Record<string, StickyAssignment>;
+  /**
+   * Placement id (`$site` for the site-wide holdout) → the visitor's holdout bucket
+   * for that version, drawn once: membership of a control group never changes with
+   * `identify()`, only with a new `version`.
+   */
+  holdouts?: Record<string, HoldoutBucket>;
   /** Placement id → its latest impression. */
   exposures: Record<string, Exposure>;
   /** Impressions and conversions seen here since `localSince`, added to the backend's counts. */
@@ -23,8 +29,14 @@ export interface DecisionMemory {
   segments: string[];
 }
 
+/** A visitor's draw for one holdout: in it while `bucket` is below the share. */
+export interface HoldoutBucket {
+  version: number;
+  bucket: number;
+}
+
 /** An empty memory. */
-export const createDecisionMemory = (): DecisionMemory => ({ assignments: {}, exposures: {}, local: {}, localSince: 0, segments: [] });
+export const createDecisionMemory = (): DecisionMemory => ({ assignments: {}, holdouts: {}, exposures: {}, local: {}, localSince: 0, segments: [] });
 
 /**
  * The stored memory, with what this page decided before storage was read: stored
@@ -35,6 +47,7 @@ export function mergeDecisionMemory(stored: DecisionMemory | undefined, fresh: D
   if (!stored || typeof stored != 'object') return fresh;
   const merged: DecisionMemory = { ...createDecisionMemory(), ...stored };
   merged.assignments = { ...fresh.assignments, ...merged.assignments };
+  merged.holdouts = { ...fresh.holdouts, ...merged.holdouts };
   merged.exposures = { ...merged.exposures };
   for (const id of Object.keys(fresh.exposures)) if (!(merged.exposures[id]?.at >= fresh.exposures[id].at)) merged.exposures[id] = fresh.exposures[id];
   // This page's counts were made on top of no statistics, or the same ones: keep them.

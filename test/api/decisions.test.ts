@@ -37,7 +37,7 @@ describe('decide()', () => {
         ],
       },
     });
-    expect(attune.decide('hero')).toEqual({ variant: 'eco', reason: 'rule', segment: null, explain: { rule: { variant: 'eco', index: 0, when: { 'context.campaign.name': 'eco' } } } });
+    expect(attune.decide('hero')).toEqual({ variant: 'eco', reason: 'rule', group: 'treatment', segment: null, explain: { rule: { variant: 'eco', index: 0, when: { 'context.campaign.name': 'eco' } } } });
     expect(errors).toEqual([]);
   });
 
@@ -101,8 +101,10 @@ describe('decide()', () => {
     attune.orderCompleted({ order_id: 'o1', total: 10 });
     attune.orderCompleted({ order_id: 'o2', total: 10 });
     await attune.flush();
-    expect(await tracked(attune, 'Variant Viewed')).toEqual([{ placement: 'hero', variant, reason: 'bandit', segment: null }]);
-    expect(await tracked(attune, 'Variant Converted')).toEqual([{ placement: 'hero', variant, reason: 'bandit', segment: null, goal: 'Order Completed' }]);
+    expect(await tracked(attune, 'Variant Viewed')).toEqual([{ placement: 'hero', variant, reason: 'bandit', segment: null, group: 'treatment' }]);
+    expect(await tracked(attune, 'Variant Converted')).toEqual([
+      { placement: 'hero', variant, reason: 'bandit', segment: null, group: 'treatment', goal: 'Order Completed', value: 10 },
+    ]);
     // This device's own observations count until the backend's statistics include them.
     expect((await attune.export())!.decisions.local).toEqual({ hero: { '*': { [variant!]: { impressions: 1, conversions: 1 } } } });
   });
@@ -151,4 +153,58 @@ describe('decide()', () => {
     expect(attune.decide('hero').variant).toMatch(/^[abc]$/);
     expect(errors.map((e) => e.code)).toEqual(['invalid-argument', 'unknown-placement']);
   });
+});
+
+describe('measurement on every page', () => {
+  const HERO = {
+    placements: [{ id: 'hero', goal: ['Product Added', 'Order Completed'], holdout: 0.5, variants: [{ id: 'eco' }, { id: 'plain' }] }],
+  };
+  const memoryOf = async (attune: Attune) => (await attune.export())!.decisions;
+
+  it('credits a goal on a page without config, once per goal name, with its value and currency', async () => {
+    const site = uniqueSite();
+    const home = makeAttune({ site, config: HERO }).attune;
+    await home.ready;
+    const shown = home.decide('hero');
+    home.viewed('hero');
+    await home.flush();
+    home.destroy();
+    // The product page: same site, no config at all.
+    const product = makeAttune({ site }).attune;
+    await product.ready;
+    product.productAdded({ product_id: 'p1', price: 20 });
+    product.productAdded({ product_id: 'p2', price: 30 });
+    product.orderCompleted({ order_id: 'o1', revenue: 45, total: 50, currency: 'EUR' });
+    await product.flush();
+    expect(await tracked(product, 'Variant Converted')).toEqual([
+      { placement: 'hero', variant: shown.variant, reason: shown.reason, segment: null, group: shown.group, goal: 'Product Added' },
+      { placement: 'hero', variant: shown.variant, reason: shown.reason, segment: null, group: shown.group, goal: 'Order Completed', value: 45, currency: 'EUR' },
+    ]);
+  });
+
+  it('keeps holdout membership across identify(), and draws it afresh when the version is bumped', async () => {
+    const site = uniqueSite();
+    const first = makeAttune({ site, config: HERO }).attune;
+    await first.ready;
+    const before = first.decide('hero');
+    const bucket = (await memoryOf(first)).holdouts!.hero.bucket;
+    expect(before.group).toBe(bucket < 0.5 ? 'holdout' : 'treatment');
+    // A user id whose own hash falls on the other side of the share.
+    const { hashBucket } = await import('../../src/decide/hash');
+    let n = 0;
+    while (hashBucket('hero:holdout:0', `user-${n}`) < 0.5 === bucket < 0.5) n++;
+    first.identify(`user-${n}`);
+    await first.flush();
+    first.destroy();
+    const next = makeAttune({ site, config: HERO }).attune;
+    await next.ready;
+    expect(next.decide('hero').group).toBe(before.group);
+    next.destroy();
+    const bumped = makeAttune({ site, config: { placements: [{ ...HERO.placements[0], version: 1 }] } }).attune;
+    await bumped.ready;
+    const redrawn = hashBucket('hero:holdout:1', `user-${n}`) < 0.5 ? 'holdout' : 'treatment';
+    expect(bumped.decide('hero').group).toBe(redrawn);
+    expect((await memoryOf(bumped)).holdouts!.hero).toEqual({ version: 1, bucket: hashBucket('hero:holdout:1', `user-${n}`) });
+  });
+
 });

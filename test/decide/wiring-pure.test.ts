@@ -56,25 +56,48 @@ describe('attributeGoal', () => {
       { id: 'side', goal: 'Signed Up', variants: [{ id: 'x' }] },
     ],
   });
-  const seen = (at: number): Exposure => ({ variant: 'a', reason: 'bandit', segment: 'vip', at });
+  const lookup = (id: string) => config.placements.find((p) => p.id === id);
+  // An exposure as impressions now record it: with its goals, value rule and window.
+  const seen = (at: number, extra: Partial<Exposure> = {}): Exposure => ({
+    variant: 'a', reason: 'bandit', segment: 'vip', group: 'treatment', at, goals: ['Order Completed', 'Product Added'], days: 2, ...extra,
+  });
 
-  it('credits the latest impression within the window, once', () => {
+  it('credits the latest impression within the window, once per goal name, with no config at hand', () => {
     const exposures = { hero: seen(0) };
-    expect(attributeGoal(exposures, config.placements, 'Order Completed', DAY)).toEqual([
-      { placement: 'hero', variant: 'a', reason: 'bandit', segment: 'vip', goal: 'Order Completed' },
+    expect(attributeGoal(exposures, 'Order Completed', { revenue: 42.5, total: 50, currency: 'eur' }, DAY)).toEqual([
+      { placement: 'hero', variant: 'a', reason: 'bandit', segment: 'vip', group: 'treatment', goal: 'Order Completed', value: 42.5, currency: 'EUR', first: true },
     ]);
-    expect(exposures.hero.converted).toBe(true);
-    expect(attributeGoal(exposures, config.placements, 'Order Completed', DAY)).toEqual([]);
+    expect(attributeGoal(exposures, 'Order Completed', { revenue: 10 }, DAY)).toEqual([]);
+    // Another goal name converts the same exposure again, but not for the bandit.
+    expect(attributeGoal(exposures, 'Product Added', {}, DAY)).toEqual([
+      { placement: 'hero', variant: 'a', reason: 'bandit', segment: 'vip', group: 'treatment', goal: 'Product Added', first: false },
+    ]);
+    expect(exposures.hero.converted).toEqual(['Order Completed', 'Product Added']);
+  });
+
+  it("reads the value from the placement's property, or revenue then total for orders", () => {
+    expect(attributeGoal({ hero: seen(0) }, 'Order Completed', { total: '19.90' }, 1)[0].value).toBe(19.9);
+    expect(attributeGoal({ hero: seen(0, { value: 'amount' }) }, 'Order Completed', { revenue: 5, amount: 7 }, 1)[0].value).toBe(7);
+    const none = attributeGoal({ hero: seen(0) }, 'Order Completed', { revenue: 'n/a', currency: 'EUR' }, 1)[0];
+    expect(none).not.toHaveProperty('value');
+    expect(none).not.toHaveProperty('currency');
+  });
+
+  it('keeps the group of a holdout exposure', () => {
+    expect(attributeGoal({ hero: seen(0, { group: 'holdout', reason: 'holdout' }) }, 'Order Completed', {}, 1)[0]).toMatchObject({ group: 'holdout', reason: 'holdout' });
   });
 
   it('ignores other events, placements without an impression, and goals outside the window', () => {
-    expect(attributeGoal({ hero: seen(0) }, config.placements, 'Signed Up', 1)).toEqual([]);
-    expect(attributeGoal({}, config.placements, 'Order Completed', 1)).toEqual([]);
-    expect(attributeGoal({ hero: seen(0) }, config.placements, 'Order Completed', 2 * DAY + 1)).toEqual([]);
-    expect(attributeGoal({ hero: seen(10) }, config.placements, 'Order Completed', 5)).toEqual([]);
-    // The default window is 7 days.
-    const side = { side: { ...seen(0), variant: 'x' } };
-    expect(attributeGoal(side, config.placements, 'Signed Up', 7 * DAY)).toHaveLength(1);
+    expect(attributeGoal({ hero: seen(0) }, 'Signed Up', {}, 1)).toEqual([]);
+    expect(attributeGoal({}, 'Order Completed', {}, 1)).toEqual([]);
+    expect(attributeGoal({ hero: seen(0) }, 'Order Completed', {}, 2 * DAY + 1)).toEqual([]);
+    expect(attributeGoal({ hero: seen(10) }, 'Order Completed', {}, 5)).toEqual([]);
+  });
+
+  it('reads the placement for an exposure stored before exposures kept their goals; the default window is 7 days', () => {
+    const old = { side: { variant: 'x', reason: 'rule' as const, segment: null, at: 0 } };
+    expect(attributeGoal(old, 'Signed Up', {}, 7 * DAY, lookup)).toHaveLength(1);
+    expect(attributeGoal({ hero: { variant: 'a', reason: 'rule', segment: null, at: 0, converted: true } }, 'Order Completed', {}, 1, lookup)).toEqual([]);
   });
 });
 
@@ -88,6 +111,7 @@ describe('mergeDecisionMemory', () => {
     addCounts(fresh.local, 'hero', null, 'b', { impressions: 1, conversions: 1 });
     const merged = mergeDecisionMemory(stored, fresh);
     expect(merged.assignments).toEqual({ hero: { variant: 'b', version: 0 }, side: { variant: 'x', version: 1 } });
+    expect(merged.holdouts).toEqual({});
     expect(merged.exposures.hero.at).toBe(9);
     expect(merged.local).toEqual({ hero: { '*': { b: { impressions: 4, conversions: 1 } } } });
   });

@@ -91,6 +91,27 @@ export function setupE2E() {
   };
 }
 
+/** The demo shop's fixed collector, in its script tags' data-endpoint. */
+export const DEMO_ENDPOINT = 'http://127.0.0.1:8787';
+
+/**
+ * Makes the demo pages of `context` talk to the collector at `url` instead of the
+ * demo's fixed port: the script tag's data-endpoint is rewritten as the parser inserts
+ * it, before it runs. (Rerouting requests instead loses beacons sent while a page unloads.)
+ */
+export async function pointDemoAt(context: BrowserContext, url: string): Promise<BrowserContext> {
+  await context.addInitScript(
+    ([from, to]) => {
+      new MutationObserver(() => {
+        const tag = document.querySelector(`script[data-endpoint="${from}"]`);
+        if (tag) tag.setAttribute('data-endpoint', to);
+      }).observe(document, { childList: true, subtree: true });
+    },
+    [DEMO_ENDPOINT, url],
+  );
+  return context;
+}
+
 /** The context's first page, with a list that collects its uncaught errors. */
 export async function firstPage(context: BrowserContext): Promise<{ page: Page; pageErrors: Error[] }> {
   const page = context.pages()[0] ?? (await context.newPage());

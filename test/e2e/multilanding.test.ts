@@ -94,7 +94,7 @@ describeE2E('multilanding', () => {
     await flush(page);
     data = (await page.evaluate(() => window.Attune.export()))!;
     // Once per page view, however often it scrolls into view.
-    expect(variantViewed(data, 'footer').map((e) => e.properties)).toEqual([{ placement: 'footer', variant: 'only', reason: 'rule', segment: null }]);
+    expect(variantViewed(data, 'footer').map((e) => e.properties)).toEqual([{ placement: 'footer', variant: 'only', reason: 'rule', segment: null, group: 'treatment' }]);
 
     // A goal after the impression is credited to the variant, once.
     await page.evaluate(() => {
@@ -105,7 +105,7 @@ describeE2E('multilanding', () => {
     data = (await page.evaluate(() => window.Attune.export()))!;
     const converted = data.events.filter((e) => e.event === 'Variant Converted');
     expect(converted.map((e) => e.properties)).toEqual([
-      { placement: 'banner', variant: expect.any(String), reason: 'weighted', segment: null, goal: 'Signed Up' },
+      { placement: 'banner', variant: expect.any(String), reason: 'weighted', segment: null, group: 'treatment', goal: 'Signed Up' },
     ]);
     expect(pageErrors).toEqual([]);
   });

@@ -9,10 +9,9 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { attuneReady, describeE2E, firstPage, flush, setupE2E } from './browser';
+import { attuneReady, describeE2E, firstPage, flush, pointDemoAt, setupE2E } from './browser';
 
 const COLLECTOR = join(__dirname, '../../dist/collector.mjs');
-const DEMO_ENDPOINT = 'http://127.0.0.1:8787';
 
 const cards = (page: Page, strategy: string) =>
   page.locator(`[data-attune-recs="${strategy}"] [data-attune-card]`).evaluateAll((els) => els.map((el) => el.getAttribute('data-attune-card')));
@@ -49,24 +48,8 @@ describeE2E('recommendation rows', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  /**
-   * A browser whose demo pages talk to this test's collector instead of the demo's fixed
-   * port: the script tag's data-endpoint is rewritten as the parser inserts it, before it
-   * runs. (Rerouting requests instead loses beacons sent while a page unloads.)
-   */
-  const launch = async (): Promise<BrowserContext> => {
-    const context = await e2e.launch();
-    await context.addInitScript(
-      ([from, to]) => {
-        new MutationObserver(() => {
-          const tag = document.querySelector(`script[data-endpoint="${from}"]`);
-          if (tag) tag.setAttribute('data-endpoint', to);
-        }).observe(document, { childList: true, subtree: true });
-      },
-      [DEMO_ENDPOINT, collector.url],
-    );
-    return context;
-  };
+  /** A browser whose demo pages talk to this test's collector. */
+  const launch = async (): Promise<BrowserContext> => pointDemoAt(await e2e.launch(), collector.url);
 
   it('changes "recently viewed" and "for you" as the visitor browses', async () => {
     const { page, pageErrors } = await firstPage(await launch());
