@@ -80,6 +80,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const rebuilder = createRebuilder({
     store,
+    file: file === ':memory:' ? undefined : file,
     options: COLLECTOR_COOCCURRENCE,
     workerUrl: options.rebuildWorker ?? new URL(import.meta.url),
     clock,

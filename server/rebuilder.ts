@@ -1,9 +1,11 @@
 /**
- * Rebuilding a site's pull tables off the event loop. The main thread reads the
- * site's interactions in pages, yielding between them, and streams them to a worker
- * thread, which runs the shared pure functions (`cooccurrence`, `popularity`) and
- * sends back the serialised tables. A request therefore never waits behind a rebuild:
- * the loop only ever does one page's worth of reading at a time.
+ * Rebuilding a site's pull tables off the event loop, in a worker thread that runs
+ * the shared pure functions (`cooccurrence`, `popularity`) and sends back the
+ * serialised tables. For a database file the worker reads the interactions itself;
+ * an in-memory database only this thread can read, so it reads the site's
+ * interactions in pages, yielding between them, and streams them to the worker.
+ * Either way a request never waits behind a rebuild: the loop does at most one page's
+ * worth of reading at a time.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -23,6 +25,8 @@ export interface Rebuilder {
 /** Options of {@link createRebuilder}. */
 export interface RebuilderOptions {
   store: EventStore;
+  /** The database file, which the worker reads itself; undefined for an in-memory database. */
+  file: string | undefined;
   options: CooccurrenceOptions;
   /** The module the worker runs: one that imports rebuild-worker.ts (by default the built collector itself). */
   workerUrl: URL;
@@ -34,7 +38,7 @@ export interface RebuilderOptions {
 }
 
 /** Creates a rebuilder; its worker starts with the first rebuild and restarts after a crash. */
-export function createRebuilder({ store, options, workerUrl, clock, pageSize = 2000, concurrency = 2 }: RebuilderOptions): Rebuilder {
+export function createRebuilder({ store, file, options, workerUrl, clock, pageSize = 2000, concurrency = 2 }: RebuilderOptions): Rebuilder {
   let worker: Worker | undefined;
   let nextJob = 1;
   const waiting = new Map<number, { resolve: (tables: Tables) => void; reject: (error: Error) => void }>();
@@ -84,6 +88,10 @@ export function createRebuilder({ store, options, workerUrl, clock, pageSize = 2
         const done = new Promise<Tables>((resolve, reject) => waiting.set(job, { resolve, reject }));
         // Caught here and rethrown below, so a crash while rows are still streaming is not unhandled.
         done.catch(() => undefined);
+        if (file !== undefined) {
+          post({ job, site, now: clock(), read: { file, upTo: version } });
+          return await done;
+        }
         for (let after = 0; after < version; ) {
           const page = store.interactionPage(site, after, version, pageSize);
           if (!page.rows.length) break;

@@ -25,9 +25,9 @@ const cached = (value: unknown): CachedTable => {
   return { body, etag: etagOf(body) };
 };
 
-/** Rows as read from the store, as the shared recommendation code takes them. */
-export const toInteractions = (rows: readonly InteractionRow[]): Interaction[] =>
-  rows.map(([kind, productId, visitor, time, order]) => (order === null ? { kind, productId, visitor, time } : { kind, productId, visitor, time, order }));
+/** A row as read from the store, as the shared recommendation code takes it. */
+export const toInteraction = ([kind, productId, visitor, time, order]: InteractionRow): Interaction =>
+  order === null ? { kind, productId, visitor, time } : { kind, productId, visitor, time, order };
 
 /**
  * Both tables of `site` from all its interactions: co-occurrence with `options`, and

