@@ -110,7 +110,8 @@ export function guardConnections(server: Server, limits: ConnectionLimits, liste
       return;
     }
     if (error.code === 'ECONNRESET' || response) return void socket.destroy();
-    writeRaw(socket, '400 Bad Request', `malformed HTTP request (${error.code ?? error.message})`);
+    if (error.code === 'HPE_HEADER_OVERFLOW') writeRaw(socket, '431 Request Header Fields Too Large', 'the request headers are too large');
+    else writeRaw(socket, '400 Bad Request', `malformed HTTP request (${error.code ?? error.message})`);
   });
 
   return (req: IncomingMessage, res: ServerResponse) => {

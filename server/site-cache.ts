@@ -63,7 +63,11 @@ export function createTableCache({ version, rebuild, maxSites = 1000, waitMs = 2
     );
     running.set(site, job);
     // Nobody may be waiting (they were served the last table): never an unhandled rejection.
-    job.catch(() => undefined).finally(() => running.delete(site));
+    job
+      .catch(() => undefined)
+      .finally(() => {
+        if (running.get(site) === job) running.delete(site);
+      });
     return job;
   };
 
