@@ -99,5 +99,6 @@ function configure(db: Db, busyTimeoutMs: number): void {
   // lock (a backup, a shell), the whole event loop waits. So the wait is short, and a
   // write that cannot get the lock is answered 503 for the sender to retry.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  db.exec(SCHEMA);
+  // Only a new file is written to at start, so a collector starts while a backup holds the write lock.
+  if (db.pragma('user_version', { simple: true }) !== 1) db.exec(SCHEMA);
 }

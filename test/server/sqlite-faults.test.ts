@@ -51,6 +51,18 @@ describe('another process holding the write lock', () => {
   });
 });
 
+describe('starting', () => {
+  it('starts on an existing file while another process holds its write lock', async () => {
+    c = await startTestCollector();
+    await c.close();
+    other = new Database(c.dbFile);
+    other.exec('BEGIN IMMEDIATE');
+    const again = await startCollector({ port: 0, db: c.dbFile, log: () => undefined });
+    expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+    await again.close();
+  });
+});
+
 describe('a corrupt database file', () => {
   it('is refused at start with an error naming the file', async () => {
     c = await startTestCollector();
