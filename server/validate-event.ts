@@ -64,6 +64,8 @@ function checkVariantProperties(properties: Record<string, unknown>, report: Rep
 // field's own value starts at level 1), checked before anything recursive touches the
 // event: JSON.stringify of a 4,500-level tree throws a RangeError.
 function tooDeep(raw: Record<string, unknown>): string | undefined {
+  // One walk for the usual, shallow event; the field is looked for only in a deep one.
+  if (!deeperThan(raw, MAX_DEPTH)) return undefined;
   return Object.keys(raw).find((key) => deeperThan(raw[key], MAX_DEPTH - 1));
 }
 
