@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startCollector } from './collector';
+import { DEFAULT_CONNECTION_LIMITS } from './connections';
 import { DEMO_ORIGIN } from './cors';
 
 const USAGE = `Usage: attune-collector [options]
@@ -13,6 +14,8 @@ const USAGE = `Usage: attune-collector [options]
   --config <file>   JSON file served by GET /v1/config
   --origin <url>    web origin allowed to call from a browser; repeat for several, * for any
                     (default ${DEMO_ORIGIN})
+  --max-connections <n>  open connections at most (default ${DEFAULT_CONNECTION_LIMITS.maxConnections}); keep it under
+                    the file descriptor limit (ulimit -n)
   --help            show this help
 `;
 
@@ -32,6 +35,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         db: { type: 'string', default: './attune.sqlite' },
         config: { type: 'string' },
         origin: { type: 'string', multiple: true },
+        'max-connections': { type: 'string', default: String(DEFAULT_CONNECTION_LIMITS.maxConnections) },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -49,8 +53,14 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`--port must be an integer from 0 to 65535, not ${values.port}\n`);
     return 2;
   }
+  const maxConnections = Number(values['max-connections']);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    process.stderr.write(`--max-connections must be a positive integer, not ${values['max-connections']}\n`);
+    return 2;
+  }
   try {
     const collector = await startCollector({
+      maxConnections,
       port,
       host: values.host,
       db: values.db,
