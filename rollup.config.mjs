@@ -38,7 +38,14 @@ export default [
     external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
     plugins: [ts()],
     // A folder, so the quiz widget (a dynamic import) is its own chunk that apps load only where used.
-    output: { dir: 'dist', entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'es', sourcemap: true },
+    // redos-detector's importer is a chunk of its own too, not hoisted into the entry: an app's
+    // bundler then leaves it out whole, with the checker's parser (not free of side effects),
+    // unless the app uses the validators.
+    output: {
+      dir: 'dist', entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'es', sourcemap: true,
+      manualChunks: (id) => (/decide[\\/]redos\.ts$/.test(id) ? 'redos' : undefined),
+      hoistTransitiveImports: false,
+    },
   },
   { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),

@@ -19,12 +19,11 @@ export function createAttune(options?: AttuneOptions): Attune {
 export { evalCondition, KNOWN_OPERATORS, type Condition, type UnknownOperatorHandler } from './decide/condition';
 export { hashBucket, chooseByWeights } from './decide/hash';
 export { thompsonChoose, banditWeights, mulberry32, type ArmStats, type Random, type ThompsonChoice, type BanditWeightOptions } from './decide/bandit';
-export { validateConfig } from './decide/config';
+export { validateConfig, validateQuiz } from './validate';
 export { decidePlacement } from './decide/engine';
 export type * from './decide/config-types';
 export type { Decision, DecisionExplain, DecisionInput, DecisionReason, BanditExplain, StickyAssignment, WeightRange } from './decide/engine';
 export type { Attune, AttuneEvents, Product, Order, PlacementDecision } from './api/create';
-export { validateQuiz } from './widgets/quiz/validate';
 export { createQuizRunner } from './widgets/quiz/runner';
 export { renderQuiz } from './widgets/quiz/render';
 export type * from './widgets/quiz/types';

@@ -3,7 +3,7 @@
  * rules and outcomes): every branch is walked, not only the ones an evaluation would
  * reach, so a typo in a rarely taken branch is found at the door.
  */
-import { isObject, KNOWN_OPERATORS, seg } from './condition';
+import { isObject, KNOWN_OPERATORS, regexRisk, seg, TYPES } from './condition';
 
 /** Hears one problem: its JSON path, what is wrong, and whether it is only a warning. */
 export type ProblemSink = (path: string, message: string, warning?: unknown) => unknown;
@@ -15,10 +15,17 @@ export type ProblemSink = (path: string, message: string, warning?: unknown) => 
  */
 export type SegmentCheck = (id: unknown, path: string, listed?: unknown) => unknown;
 
+/**
+ * Says why `source` must not run as the operand of `op` (`$regex`, or `$regexi`, which
+ * ignores case), or returns nothing when it may. The default is {@link regexRisk}, the script tag's own
+ * small check, which is what the tag will run; validators at the door pass
+ * `fullRegexCheck` (src/validate.ts), which the tag cannot carry.
+ */
+export type RegexProblem = (source: string, op: string) => string | undefined;
+
 type Any = any;
 const isOps = (keys: string[]) => keys.every((k) => k[0] == '$');
 const LOGIC = /^\$(and|or|nor)$/;
-const TYPES = 'string number boolean object array null undefined'.split(' ');
 
 const validRegex = (s: unknown) => {
   try {
@@ -31,12 +38,13 @@ const validRegex = (s: unknown) => {
 /**
  * Reports to `add` every problem of condition `c` at `path`: not an object, unknown
  * operators, logic operators without an array, list operators without one, a `$type`
- * that names no type, a regular expression that does not compile; a value mixing
- * operators and plain keys is a warning (it is compared whole, which is rarely meant).
+ * that names no type, a regular expression that does not compile or that `regex` refuses
+ * (one that could backtrack catastrophically); a value mixing operators and plain keys is
+ * a warning (it is compared whole, which is rarely meant).
  *
  * @example checkCondition(placement.when, '$.placements[0].when', (path, message) => problems.push({ path, message }))
  */
-export function checkCondition(c: unknown, path: string, add: ProblemSink, segment?: SegmentCheck): void {
+export function checkCondition(c: unknown, path: string, add: ProblemSink, segment?: SegmentCheck, regex: RegexProblem = regexRisk): void {
   const condition = (c: Any, p: string): unknown => {
     if (!isObject(c)) return add(p, 'must be an object');
     for (const k of Object.keys(c)) {
@@ -61,9 +69,14 @@ export function checkCondition(c: unknown, path: string, add: ProblemSink, segme
         else if (/^\$(n?in|all)i?$/.test(op)) Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
         else if (op == '$elemMatch') !isObject(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
         else if (op == '$type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
-        else if (op[1] == 'r') validRegex(e) || add(q, 'invalid regular expression');
+        else if (op[1] == 'r') pattern(e, q, op);
         else value(e, q, s && op != '$size', listed);
       }
+  };
+  // A `$regex` operand that is no string or does not compile, or that `regex` refuses.
+  const pattern = (e: Any, p: string, op: string) => {
+    const problem = validRegex(e) ? regex(e, op) : 'invalid regular expression';
+    problem && add(p, problem);
   };
   condition(c, path);
 }

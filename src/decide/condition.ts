@@ -18,7 +18,10 @@
 /** A condition: attribute paths (dot-separated) or `$and`/`$or`/`$nor`/`$not` as keys. */
 export type Condition = Record<string, unknown>;
 
-/** Called with a readable message and the JSON path of the unknown operator. */
+/**
+ * Called with a readable message and the JSON path of a clause that cannot run: an
+ * unknown operator, or a `$regex` the tag refuses to run (see {@link regexRisk}).
+ */
 export type UnknownOperatorHandler = (message: string, path: string) => void;
 
 /**
@@ -31,10 +34,10 @@ export const KNOWN_OPERATORS: readonly string[] = (
   '$exists $in $ini $nin $nini $all $alli $elemMatch $size $type $regex $regexi'
 ).split(' ');
 
-// The keys and indexes walked so far. The JSON path is only spelled out when an
-// unknown operator is reported: building it at every step cost more than the test.
+// The keys and indexes walked so far. The JSON path is only spelled out when a clause
+// is reported: building it at every step cost more than the test.
 type Steps = (string | number)[];
-type Report = (op: string, steps: Steps) => void;
+type Report = (message: string, steps: Steps) => void;
 type Obj = Record<string, unknown>;
 
 /**
@@ -55,7 +58,9 @@ export const seg = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : '[' 
 /**
  * Whether `attributes` satisfy `condition`. Never throws: a comparison that makes
  * JavaScript throw is a false clause, and a cyclic condition is false as a whole.
- * An unknown operator makes its clause false and is passed to `onUnknown` once per path.
+ * An unknown operator, or a `$regex` that could backtrack catastrophically
+ * ({@link regexRisk}), makes its clause false and is passed to `onUnknown` once per path.
+ * `$regex` and `$regexi` test the first {@link REGEX_INPUT_LIMIT} characters of a value.
  *
  * @example evalCondition({ country: { $in: ['DE', 'AT'] }, 'cart.total': { $gte: 50 } }, attrs)
  */
@@ -65,11 +70,11 @@ export function evalCondition(
   onUnknown?: UnknownOperatorHandler,
 ): boolean {
   let seen: Set<string> | undefined;
-  const report: Report = (op, steps) => {
+  const report: Report = (message, steps) => {
     const path = '$' + steps.map((k) => (typeof k == 'number' ? `[${k}]` : seg(k))).join('');
     if (onUnknown && !(seen ||= new Set()).has(path)) {
       seen.add(path);
-      onUnknown(`Unknown condition operator ${op} (at ${path})`, path);
+      onUnknown(`${message} (at ${path})`, path);
     }
   };
   try {
@@ -157,9 +162,13 @@ function isIn(a: unknown, list: unknown[], fold: boolean): boolean {
   return (Array.isArray(a) ? a : [a]).some((x) => l.includes(lower(x, fold)));
 }
 
+/** The types `$type` names. */
+export const TYPES: readonly string[] = 'string number boolean object array null undefined'.split(' ');
+
 function type(v: unknown): string {
   const t = typeof v;
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : /^(string|number|boolean|object|undefined)$/.test(t) ? t : 'unknown';
+  // typeof never says 'null' or 'array', so the list tells the rest from 'bigint' and the like.
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : TYPES.includes(t) ? t : 'unknown';
 }
 
 /**
@@ -191,9 +200,48 @@ const padded = memo((s) => {
   return parts.map((x) => (/^\d+$/.test(x) ? x.padStart(5, ' ') : x)).join('-');
 });
 const pathParts = memo((path) => path.split('.'));
-// The flag ('i' or '-') first, then the source.
-const compiled = memo((key) => new RegExp(key.slice(1), key[0] == 'i' ? 'i' : ''));
+// The flag ('i' or '-') first, then the source. A pattern regexRisk refuses is kept as
+// its reason, so it is judged once and never compiled, let alone run.
+const compiled = memo((key) => regexRisk(key.slice(1)) || new RegExp(key.slice(1), key[0] == 'i' ? 'i' : ''));
 const pattern = (source: string, flags: string) => compiled((flags || '-') + source);
+
+/**
+ * How many characters of a value `$regex` and `$regexi` test: the first 1,000. A
+ * pattern {@link regexRisk} lets through may still take time that grows with the
+ * square or cube of the value's length (`.*b.*c`); on 1,000 characters that stays
+ * within a fraction of a second, while a crafted link could carry far more.
+ */
+export const REGEX_INPUT_LIMIT = 1000;
+
+/**
+ * Why the script tag will not run `source` as a `$regex`, or `undefined` when it will.
+ * A crafted value (a link's `?q=aaaa…b`) makes a pattern such as `(a+)+$` backtrack for
+ * seconds to hours, freezing the page, and the tag cannot carry a full ReDoS checker, so
+ * this is a small conservative one. It refuses:
+ * - a back-reference (`\1`, `\k<name>`);
+ * - a repeated group (`(…)*`, `(…)+`, `(…){n}`, and a literal `(…){` with them): the exponential cases (`(a+)+$`,
+ *   `(a|aa)*$`, `(.*a){12}`) all repeat a group, and telling them from a harmless
+ *   `(ab)+` needs the full analysis;
+ * - over two unbounded repeats (`*`, `+`, `{n,}`, `{n,m}`). With no repeated group
+ *   only single characters repeat, and each repeat that overlaps the next multiplies
+ *   the work by the value's length: two cost ~0.2 s on {@link REGEX_INPUT_LIMIT}
+ *   characters at worst, three 40 s (`.*.*.*=`).
+ * Refusing a rare safe pattern costs a segment; running a bad one costs the page.
+ * `fullRegexCheck` (src/validate.ts) adds redos-detector to this check at the door.
+ */
+export function regexRisk(source: string): string | undefined {
+  // Escapes and character classes repeat nothing, so each becomes `_` before the others
+  // are looked for. A back-reference is looked for in the source itself: `\\1` (a
+  // backslash, then 1) is refused too, which is conservative and keeps this short.
+  const s = source.replace(/\\[^]|\[(\\[^]|[^\]])*]/g, '_');
+  const why = /\\[1-9k]/.test(source)
+    ? 'a back-reference'
+    : /\)[*+{]/.test(s)
+      ? 'a repeated group'
+      : s.split(/[*+]|\{\d+,/).length > 3 && 'over two unbounded repeats';
+  // Worded for both the validators and the report at evaluation.
+  return why ? 'unsafe regular expression (' + why + ')' : undefined;
+}
 
 function operator(op: string, a: any, e: any, s: Steps, r: Report): boolean {
   switch (op) {
@@ -221,12 +269,14 @@ function operator(op: string, a: any, e: any, s: Steps, r: Report): boolean {
       return type(a) === e;
     case '$regex': case '$regexi':
       try {
-        // RegExp#test coerces the attribute to a string, as GrowthBook's does.
-        return typeof e == 'string' && pattern(e, op == '$regexi' ? 'i' : '').test(a);
+        const re = typeof e == 'string' && pattern(e, op == '$regexi' ? 'i' : '');
+        // The attribute as a string, as GrowthBook's RegExp#test has it, cut to the limit;
+        // a refused pattern is reported with its reason instead.
+        return re instanceof RegExp ? re.test(String(a).slice(0, REGEX_INPUT_LIMIT)) : (re && r(re, s), false);
       } catch {
         return false;
       }
   }
-  r(op, s);
+  r('Unknown condition operator ' + op, s);
   return false;
 }

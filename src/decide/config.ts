@@ -5,7 +5,7 @@
  * in schema/attune.config.schema.json; its types are in config-types.ts.
  */
 import { isObject, seg } from './condition';
-import { checkCondition } from './condition-check';
+import { checkCondition, type RegexProblem } from './condition-check';
 import { safeUrl, type UrlAttribute } from './url';
 import type { ConfigProblem, ConfigValidation, ValidPlacement } from './config-types';
 
@@ -43,9 +43,13 @@ const validCss = (s: string) => {
  *   so nothing half-checked (an op whose selector failed would hit the whole slot) runs;
  * - unknown keys are warnings and are left out.
  *
+ * `regex` judges each `$regex` pattern (see {@link RegexProblem}); by default it is the
+ * script tag's own small check, which is what the tag runs. The npm entry's
+ * `validateConfig` passes `fullRegexCheck`, which the tag cannot carry.
+ *
  * @example const { config, problems } = validateConfig(JSON.parse(text))
  */
-export function validateConfig(config: unknown): ConfigValidation {
+export function validateConfig(config: unknown, regex?: RegexProblem): ConfigValidation {
   const problems: ConfigProblem[] = [];
   const errors: ConfigProblem[] = [];
   const placements: ValidPlacement[] = [];
@@ -116,7 +120,7 @@ export function validateConfig(config: unknown): ConfigValidation {
     listed || add(p, 'segments is a list: use $in', 1);
     return segments.includes(s as string) ? s : unknown('segment', s, p);
   };
-  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment), isObject(c) ? c : undefined);
+  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment, regex), isObject(c) ? c : undefined);
 
   const url = (attr: UrlAttribute): Check => (v, p) =>
     text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');

@@ -4,7 +4,7 @@
  * all: half a quiz would lead visitors to a wrong outcome with nobody noticing.
  */
 import { evalCondition, isObject, seg } from '../../decide/condition';
-import { checkCondition } from '../../decide/condition-check';
+import { checkCondition, type RegexProblem } from '../../decide/condition-check';
 import { safeUrl, type UrlAttribute } from '../../decide/url';
 import type { QuizProblem, QuizValidation, ValidQuiz } from './types';
 
@@ -35,9 +35,12 @@ const TYPES = 'single multiple scale image text number email'.split(' ');
  * so it misses some dead outcomes but never flags a live one (short of combinations
  * of three or more ticks that `$all` or `$size` need).
  *
+ * `regex` judges each `$regex` pattern in its conditions, as for `validateConfig`: the
+ * script tag's small check by default, `fullRegexCheck` in the npm entry's `validateQuiz`.
+ *
  * @example const { quiz, problems } = validateQuiz(JSON.parse(text))
  */
-export function validateQuiz(json: unknown): QuizValidation {
+export function validateQuiz(json: unknown, regex?: RegexProblem): QuizValidation {
   const problems: QuizProblem[] = [];
   let errors = 0;
   const add = (path: string, message: string, warn?: unknown) => {
@@ -64,7 +67,7 @@ export function validateQuiz(json: unknown): QuizValidation {
   const unique = (seen: Set<unknown>, v: unknown, p: string) => (seen.has(v) ? add(p, 'duplicate ' + JSON.stringify(v)) : seen.add(v));
 
   // Operators are checked everywhere, not only where an evaluation would reach.
-  const cond: Check = (c, p) => checkCondition(c, p, add);
+  const cond: Check = (c, p) => checkCondition(c, p, add, undefined, regex);
 
   const q0: Any = isObject(json) ? json : {};
   const questions: Any[] = arr(q0.questions).map((q) => (isObject(q) ? q : {}));
