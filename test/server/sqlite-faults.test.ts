@@ -39,10 +39,11 @@ describe('another process holding the write lock', () => {
     expect(writeMs).toBeLessThan(1000);
     const [health, healthMs] = await timed(() => fetch(`${c.url}/healthz`));
     expect(health.status).toBe(200);
-    expect(healthMs).toBeLessThan(100);
+    // Bounds generous for a loaded machine; waiting for the lock took 5 s.
+    expect(healthMs).toBeLessThan(250);
     const [stats, statsMs] = await timed(() => fetch(`${c.url}/v1/stats`).then((r) => r.json()));
     expect(stats.variants[0].impressions).toBe(1);
-    expect(statsMs).toBeLessThan(100);
+    expect(statsMs).toBeLessThan(250);
     expect(other.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1 });
 
     other.exec('ROLLBACK');
