@@ -167,6 +167,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
       version: count,
       segments: list((v, p) => segment(v, p, 1)),
       attributionDays: range(1, 365, 1),
+      value: str,
       description: text,
     },
     ['id', 'variants'],
@@ -206,6 +207,8 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
         return map((s, q, id) => (id == '*' ? add(q, '"*" is reserved') : mark(errors.length, segmentFields(s, q))))(v, p);
       },
       placements: list(placement),
+      holdout: range(0, 0.5),
+      holdoutVersion: count,
       stats: map((v, p, id) => {
         const pl = placements.find((x) => x.id == id);
         pl || unknown('placement', id, p, 1);
@@ -225,5 +228,5 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
     // Only hostile input gets here (a getter that throws, a cycle, a Proxy).
     add('$', 'could not be read');
   }
-  return { config: { segments: Object.create(null), placements: [], stats: Object.create(null), ...out }, problems };
+  return { config: { segments: Object.create(null), placements: [], stats: Object.create(null), holdout: 0, holdoutVersion: 0, ...out }, problems };
 }

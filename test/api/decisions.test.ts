@@ -207,4 +207,34 @@ describe('measurement on every page', () => {
     expect((await memoryOf(bumped)).holdouts!.hero).toEqual({ version: 1, bucket: hashBucket('hero:holdout:1', `user-${n}`) });
   });
 
+
+  it('a site-wide holdout shows every default, records its group, and the bandit does not learn from it', async () => {
+    const config = {
+      holdout: 0.5,
+      placements: [
+        { id: 'hero', strategy: 'bandit', goal: 'Order Completed', variants: [{ id: 'a' }, { id: 'b' }] },
+        { id: 'side', variants: [{ id: 'x', when: { 'context.page.path': { $exists: true } } }, { id: 'y' }] },
+      ],
+    };
+    const groups = new Set<string>();
+    for (let i = 0; i < 40 && groups.size < 2; i++) {
+      const { attune } = makeAttune({ config });
+      await attune.ready;
+      const bucket = () => memoryOf(attune).then((m) => m.holdouts!.$site.bucket);
+      const hero = attune.decide('hero');
+      const side = attune.decide('side');
+      const held = (await bucket()) < 0.5;
+      groups.add(hero.group);
+      expect([hero.group, side.group]).toEqual(held ? ['holdout', 'holdout'] : ['treatment', 'treatment']);
+      if (held) expect([hero.variant, hero.reason, side.variant, side.reason]).toEqual(['a', 'holdout', 'x', 'holdout']);
+      attune.viewed('hero');
+      attune.orderCompleted({ order_id: 'o', revenue: 5 });
+      await attune.flush();
+      const viewed = await tracked(attune, 'Variant Viewed');
+      expect(viewed[0]).toMatchObject(held ? { group: 'holdout', holdout: 'site' } : { group: 'treatment' });
+      expect((await tracked(attune, 'Variant Converted'))[0]).toMatchObject({ group: hero.group, value: 5 });
+      expect(JSON.parse(JSON.stringify((await memoryOf(attune)).local))).toEqual(held ? {} : { hero: { '*': { [hero.variant!]: { impressions: 1, conversions: 1 } } } });
+    }
+    expect(groups).toEqual(new Set(['holdout', 'treatment']));
+  });
 });
