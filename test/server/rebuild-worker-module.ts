@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -43,6 +43,8 @@ async function build(): Promise<URL> {
     await bundle.write({ file: partial, format: 'es' });
     await bundle.close();
     await rename(partial, file);
+    // Bundles of earlier sources are of no further use.
+    for (const old of await readdir(dir)) if (old.startsWith('rebuild-worker-') && old.endsWith('.mjs') && join(dir, old) !== file) await rm(join(dir, old), { force: true });
   }
   return pathToFileURL(file);
 }
