@@ -3,6 +3,7 @@
  * and anything in the browser that wants to show the same figures.
  */
 import { betaQuantile } from './beta-quantile';
+import { cleanCounts } from './posterior';
 
 /** A rate's point estimate and equal-tailed credible interval, all in [0, 1]. */
 export interface RateInterval {
@@ -21,15 +22,6 @@ export interface RateInterval {
 export function betaInterval(a: number, b: number, level = 0.95): [number, number] {
   const tail = (1 - level) / 2;
   return [betaQuantile(tail, a, b), betaQuantile(1 - tail, a, b)];
-}
-
-// Counts may come from untrusted clients or stale sums: non-finite or negative counts
-// read as 0, and conversions are capped at impressions so that both Beta shapes stay
-// ≥ 1 (the same rule as the bandit's posterior in src/decide/bandit.ts).
-function cleanCounts(conversions: number, impressions: number): [number, number] {
-  const n = Number.isFinite(impressions) && impressions > 0 ? Math.floor(impressions) : 0;
-  const c = Number.isFinite(conversions) && conversions > 0 ? Math.min(Math.floor(conversions), n) : 0;
-  return [c, n];
 }
 
 /**

@@ -5,3 +5,8 @@ export { logGamma, logBeta } from './log-gamma';
 export { betaCdf } from './beta-cdf';
 export { betaQuantile } from './beta-quantile';
 export { betaInterval, conversionInterval, type RateInterval } from './credible-interval';
+export { betaPosterior, cleanCounts, type VariantCounts } from './posterior';
+export { probabilityToBeBest, type BestOfVariants } from './probability-best';
+export { relativeLift, conversionUplift, type RelativeLift } from './relative-lift';
+export { gammaP, gammaQ, chiSquareSurvival } from './incomplete-gamma';
+export { normalQuantile, studentTQuantile } from './normal-quantile';

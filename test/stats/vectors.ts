@@ -1,0 +1,12 @@
+// Reads a language-neutral vector file written by scripts/stats-vectors.py.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export function readVectors<T>(name: string): T {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`../vectors/${name}`, import.meta.url)), 'utf8')) as T;
+}
+
+/** |actual − expected| ≤ relative·|expected| + absolute, with a message naming the case. */
+export function within(actual: number, expected: number, relative: number, absolute: number): boolean {
+  return Math.abs(actual - expected) <= relative * Math.abs(expected) + absolute;
+}
