@@ -10,3 +10,7 @@ export { probabilityToBeBest, type BestOfVariants } from './probability-best';
 export { relativeLift, conversionUplift, type RelativeLift } from './relative-lift';
 export { gammaP, gammaQ, chiSquareSurvival } from './incomplete-gamma';
 export { normalQuantile, studentTQuantile } from './normal-quantile';
+export { meanInterval, sampleVariance, type MeanInterval, type MomentSums } from './mean-interval';
+export { meanUplift, type MeanUplift } from './mean-uplift';
+export { sampleRatioMismatch, SRM_THRESHOLD, type SampleRatioCheck } from './sample-ratio';
+export { twoProportionSampleSize, enoughData, type EnoughData, type EnoughDataOptions } from './sample-size';
