@@ -46,7 +46,7 @@ export function sampleVariance({ count, sum, sumSquares }: MomentSums): number {
  * there is no interval. The t quantile makes it exact for normal data and the same as the
  * normal approximation for large counts.
  *
- * @example meanInterval({ count: 1000, sum: 2500, sumSquares: 250000 }) // mean 2.5, ≈ ±0.98
+ * @example meanInterval({ count: 1000, sum: 2500, sumSquares: 250000 }) // { mean: 2.5, standardError: ≈0.494, low: ≈1.531, high: ≈3.469 }
  */
 export function meanInterval(sums: MomentSums, level = 0.95): MeanInterval {
   const n = Number.isFinite(sums.count) && sums.count > 0 ? Math.floor(sums.count) : 0;

@@ -50,7 +50,7 @@ export function normalQuantile(p: number): number {
  * Cornish–Fisher expansion z + (z³ + z)/(4ν) + (5z⁵ + 16z³ + 3z)/(96ν²) (error O(ν⁻³)) is used
  * instead, where the Beta inversion would lose digits.
  *
- * @example studentTQuantile(0.975, 10) // 2.2281388519649385
+ * @example studentTQuantile(0.975, 10) // ≈ 2.2281388519863
  */
 export function studentTQuantile(p: number, degreesOfFreedom: number): number {
   const nu = degreesOfFreedom;

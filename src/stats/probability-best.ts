@@ -43,7 +43,7 @@ export interface BestOfVariants {
  * variant is best with probability 1 and loss 0.
  *
  * @example probabilityToBeBest([{ visitors: 1000, conversions: 30 }, { visitors: 1000, conversions: 45 }])
- * // { probabilityBest: [≈0.045, ≈0.955], expectedLoss: [≈0.0146, ≈0.0001] }
+ * // { probabilityBest: [≈0.039, ≈0.961], expectedLoss: [≈0.0151, ≈0.00014] }
  */
 export function probabilityToBeBest(variants: readonly VariantCounts[]): BestOfVariants {
   const k = variants.length;

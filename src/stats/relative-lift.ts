@@ -51,7 +51,7 @@ const TOLERANCE = 1e-11;
  * (0 of 10 against 1 of 10). With a control near 0 conversions the upper end is very large.
  *
  * @example relativeLift({ visitors: 10000, conversions: 500 }, { visitors: 10000, conversions: 590 })
- * // { lift: 0.18, median: ≈0.18, low: ≈0.046, high: ≈0.33, probabilityBetter: ≈0.998 }
+ * // { lift: 0.18, median: ≈0.180, low: ≈0.051, high: ≈0.325, probabilityBetter: ≈0.997 }
  */
 export function relativeLift(control: VariantCounts, variant: VariantCounts, level = 0.95): RelativeLift {
   const [ac, bc] = betaPosterior(control);

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { probabilityToBeBest, type VariantCounts } from '../../src/stats';
+import { gammaQ, probabilityToBeBest, relativeLift, type VariantCounts } from '../../src/stats';
 import { readVectors, within } from './vectors';
 
 interface BestVectors {
@@ -70,6 +70,27 @@ describe('probabilityToBeBest properties', () => {
     ]);
     expect(probabilityBest[1]).toBeGreaterThan(0.9);
     expect(expectedLoss[1]).toBeLessThan(expectedLoss[0]);
+  });
+
+  it('agrees with relativeLift for two variants: P(variant best) = P(p_v > p_c), two integrations apart', () => {
+    fc.assert(
+      fc.property(counts, counts, (control, variant) => {
+        const best = probabilityToBeBest([control, variant]).probabilityBest[1];
+        expect(Math.abs(best - relativeLift(control, variant).probabilityBetter)).toBeLessThan(1e-8);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('matches the normal approximation at 10^8 visitors, where posteriors are normal', () => {
+    const a = { visitors: 100_000_000, conversions: 3_000_000 };
+    const b = { visitors: 100_000_000, conversions: 3_002_000 };
+    const variance = (c: VariantCounts) => ((c.conversions + 1) * (c.visitors - c.conversions + 1)) / ((c.visitors + 2) ** 2 * (c.visitors + 3));
+    const z = (b.conversions - a.conversions) / (a.visitors + 2) / Math.sqrt(variance(a) + variance(b));
+    // Φ(z) = 1 − ½ Q(½, z²/2) for z ≥ 0.
+    const normal = 1 - 0.5 * gammaQ(0.5, (z * z) / 2);
+    const { probabilityBest } = probabilityToBeBest([a, b]);
+    expect(Math.abs(probabilityBest[1] - normal)).toBeLessThan(1e-4);
   });
 
   it('handles none, one, and counts that are not counts', () => {
