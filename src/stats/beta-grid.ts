@@ -54,83 +54,89 @@ export function panelBreaks(lo: number, hi: number, panels = PANELS): number[] {
   return breaks;
 }
 
-/** Densities and CDFs of several Betas at the nodes of one grid. */
-export interface BetaGrid {
-  /** The sorted, distinct panel breaks. */
-  breaks: Float64Array;
-  /** All panels' nodes in order (panel k's are at k·n … k·n + n − 1) and their quadrature weights. */
+/**
+ * One panel of a {@link scanBetaGrid}: its nodes and weights, and every Beta's density and CDF
+ * there. The arrays are reused from panel to panel; copy what must outlive the callback.
+ */
+export interface BetaPanel {
+  /** The panel's ends. */
+  start: number;
+  end: number;
+  /** The n nodes inside the panel and their quadrature weights (∫ g ≈ Σ weight[q] g(x[q])). */
   x: Float64Array;
   weight: Float64Array;
-  /** density[j][node]: Beta j's density; 0 on panels outside its mass range. */
-  density: Float64Array[];
-  /** cdf[j][node]: Beta j's CDF, betaCdf at the first break plus the integrated density. */
-  cdf: Float64Array[];
-  /** cdfAtBreaks[j][k]: Beta j's CDF at break k. */
-  cdfAtBreaks: Float64Array[];
+  /** density[j·n + q]: Beta j's density at node q; 0 when the panel is outside its mass range. */
+  density: Float64Array;
+  /** cdf[j·n + q]: Beta j's CDF at node q. */
+  cdf: Float64Array;
+  /** Beta j's CDF at the panel's start and end. */
+  cdfAtStart: Float64Array;
+  cdfAtEnd: Float64Array;
 }
 
 /**
- * Tabulates Beta(a_j, b_j) for each shape on the panels between consecutive distinct
- * `breaks` (any order; each shape's mass range should start and end on a break, so that a
- * panel lies wholly inside or outside it). Inside a panel the CDF at each node is the CDF at
- * the panel's start plus the exact integral of the density's interpolating polynomial
- * (the rule's partial integrals); outside its range a density counts as 0 (its CDF stays put).
+ * Walks the panels between consecutive distinct `breaks` (any order) from left to right,
+ * handing each to `visit` with the densities and CDFs of every Beta(a_j, b_j) at its nodes.
+ * Each shape's mass range (`ranges[j]`) should start and end on a break, so that a panel lies
+ * wholly inside or outside it; outside, the density counts as 0 and the CDF stays put.
+ * A CDF starts as betaCdf at the first break; inside a panel its value at each node is the
+ * value at the panel's start plus the exact integral of the density's interpolating polynomial
+ * (the rule's partial integrals), and at the panel's end plus the density's Gauss integral.
+ * Memory is O(k·n) whatever the number of panels; time O(k · panels · n).
  */
-export function betaGrid(shapes: [number, number][], ranges: [number, number][], breaks: number[]): BetaGrid {
+export function scanBetaGrid(shapes: [number, number][], ranges: [number, number][], breaks: number[], visit: (panel: BetaPanel) => void): void {
   const sorted = Float64Array.from(breaks).sort();
   const distinct: number[] = [];
   for (const t of sorted) if (distinct.length === 0 || t > distinct[distinct.length - 1]) distinct.push(t);
+  if (distinct.length < 2) return;
   const { n, nodes, weights, partial } = RULE;
-  const panels = Math.max(0, distinct.length - 1);
-  const x = new Float64Array(panels * n);
-  const weight = new Float64Array(panels * n);
-  for (let k = 0; k < panels; k++) {
-    const half = (distinct[k + 1] - distinct[k]) / 2;
-    const mid = distinct[k] + half;
+  const k = shapes.length;
+  const logNorms = shapes.map(([a, b]) => logBeta(a, b));
+  const panel: BetaPanel = {
+    start: 0,
+    end: 0,
+    x: new Float64Array(n),
+    weight: new Float64Array(n),
+    density: new Float64Array(k * n),
+    cdf: new Float64Array(k * n),
+    cdfAtStart: new Float64Array(k),
+    cdfAtEnd: Float64Array.from(shapes, ([a, b]) => betaCdf(distinct[0], a, b)),
+  };
+  const { x, weight, density, cdf, cdfAtStart, cdfAtEnd } = panel;
+  for (let p = 0; p + 1 < distinct.length; p++) {
+    const half = (distinct[p + 1] - distinct[p]) / 2;
+    const mid = distinct[p] + half;
+    panel.start = distinct[p];
+    panel.end = distinct[p + 1];
     for (let q = 0; q < n; q++) {
-      x[k * n + q] = mid + half * nodes[q];
-      weight[k * n + q] = half * weights[q];
+      x[q] = mid + half * nodes[q];
+      weight[q] = half * weights[q];
     }
-  }
-  const density: Float64Array[] = [];
-  const cdf: Float64Array[] = [];
-  const cdfAtBreaks: Float64Array[] = [];
-  const f = new Float64Array(n);
-  shapes.forEach(([a, b], j) => {
-    const [lo, hi] = ranges[j];
-    const logNorm = logBeta(a, b);
-    const dens = new Float64Array(panels * n);
-    const cum = new Float64Array(panels * n);
-    const atBreaks = new Float64Array(panels + 1);
-    let F = distinct.length > 0 ? betaCdf(distinct[0], a, b) : 0;
-    atBreaks[0] = F;
-    for (let k = 0; k < panels; k++) {
-      const half = (distinct[k + 1] - distinct[k]) / 2;
-      const mid = distinct[k] + half;
-      if (mid >= lo && mid <= hi) {
+    cdfAtStart.set(cdfAtEnd);
+    for (let j = 0; j < k; j++) {
+      const F = cdfAtStart[j];
+      const o = j * n;
+      if (mid >= ranges[j][0] && mid <= ranges[j][1]) {
+        const [a, b] = shapes[j];
         let total = 0;
         for (let q = 0; q < n; q++) {
-          const t = x[k * n + q];
-          f[q] = Math.exp((a - 1) * Math.log(t) + (b - 1) * Math.log1p(-t) - logNorm);
-          dens[k * n + q] = f[q];
-          total += weights[q] * f[q];
+          const f = Math.exp((a - 1) * Math.log(x[q]) + (b - 1) * Math.log1p(-x[q]) - logNorms[j]);
+          density[o + q] = f;
+          total += weights[q] * f;
         }
         for (let m = 0; m < n; m++) {
           let s = 0;
-          for (let l = 0; l < n; l++) s += partial[m * n + l] * f[l];
-          cum[k * n + m] = Math.min(1, F + half * s);
+          for (let l = 0; l < n; l++) s += partial[m * n + l] * density[o + l];
+          cdf[o + m] = Math.min(1, F + half * s);
         }
-        F = Math.min(1, F + half * total);
+        cdfAtEnd[j] = Math.min(1, F + half * total);
       } else {
-        cum.fill(F, k * n, k * n + n);
+        density.fill(0, o, o + n);
+        cdf.fill(F, o, o + n);
       }
-      atBreaks[k + 1] = F;
     }
-    density.push(dens);
-    cdf.push(cum);
-    cdfAtBreaks.push(atBreaks);
-  });
-  return { breaks: Float64Array.from(distinct), x, weight, density, cdf, cdfAtBreaks };
+    visit(panel);
+  }
 }
 
 /** A Beta CDF tabulated on equal panels over its mass range, read anywhere by interpolation. */
@@ -144,30 +150,27 @@ export interface BetaCdfTable {
 /** Tabulates Beta(a, b)'s CDF on {@link PANELS} equal panels over its mass range. */
 export function betaCdfTable(a: number, b: number): BetaCdfTable {
   const [lo, hi] = massRange(a, b);
-  const grid = betaGrid([[a, b]], [[lo, hi]], panelBreaks(lo, hi));
-  const panels = grid.breaks.length - 1;
   const n = RULE.n;
-  // Each panel's values at its start, its nodes and its end, contiguous for interpolate().
-  const values = new Float64Array(panels * (n + 2));
-  for (let k = 0; k < panels; k++) {
-    values[k * (n + 2)] = grid.cdfAtBreaks[0][k];
-    values.set(grid.cdf[0].subarray(k * n, k * n + n), k * (n + 2) + 1);
-    values[k * (n + 2) + n + 1] = grid.cdfAtBreaks[0][k + 1];
-  }
-  const first = grid.cdfAtBreaks[0][0];
-  const last = grid.cdfAtBreaks[0][panels];
-  const start = grid.breaks[0];
-  const end = grid.breaks[panels];
-  const width = panels > 0 ? (end - start) / panels : 0;
+  // Each panel's CDF at its start, its nodes and its end, contiguous for interpolate().
+  const starts: number[] = [];
+  const rows: number[] = [];
+  scanBetaGrid([[a, b]], [[lo, hi]], panelBreaks(lo, hi), (panel) => {
+    starts.push(panel.start);
+    rows.push(panel.cdfAtStart[0], ...panel.cdf, panel.cdfAtEnd[0]);
+  });
+  const values = Float64Array.from(rows);
+  const panels = starts.length;
+  const first = panels > 0 ? values[0] : 0;
+  const last = panels > 0 ? values[values.length - 1] : 1;
+  const width = panels > 0 ? (hi - lo) / panels : 0;
   return {
     range: [lo, hi],
     at(y: number): number {
-      if (!(y > start) || panels === 0) return y >= 1 ? 1 : y <= 0 ? 0 : first;
-      if (y >= end) return y >= 1 ? 1 : last;
-      const k = Math.min(panels - 1, Math.floor((y - start) / width));
-      const left = grid.breaks[k];
-      const half = (grid.breaks[k + 1] - left) / 2;
-      return interpolate(RULE, values, k * (n + 2), (y - left - half) / half);
+      if (!(y > lo) || panels === 0) return y >= 1 ? 1 : y <= 0 ? 0 : first;
+      if (y >= hi) return y >= 1 ? 1 : last;
+      const k = Math.min(panels - 1, Math.floor((y - lo) / width));
+      const half = ((k + 1 < panels ? starts[k + 1] : hi) - starts[k]) / 2;
+      return interpolate(RULE, values, k * (n + 2), (y - starts[k] - half) / half);
     },
   };
 }

@@ -46,6 +46,8 @@ const TOLERANCE = 1e-11;
  * it matches the delta method on the log ratio. Accuracy: ~1e-9 relative against SciPy
  * (test/vectors/stats-lift.json). Cost: about 0.1–0.3 ms.
  *
+ * A `level` outside (0, 1) gives NaN everywhere.
+ *
  * Limits: the interval is Bayesian (a 95 % credible interval), and the observed `lift` is not
  * guaranteed to lie inside it: the prior pulls rates toward ½, which shows with tiny counts
  * (0 of 10 against 1 of 10). With a control near 0 conversions the upper end is very large.
@@ -54,6 +56,7 @@ const TOLERANCE = 1e-11;
  * // { lift: 0.18, median: ≈0.180, low: ≈0.051, high: ≈0.325, probabilityBetter: ≈0.997 }
  */
 export function relativeLift(control: VariantCounts, variant: VariantCounts, level = 0.95): RelativeLift {
+  if (!(level > 0 && level < 1)) return { lift: NaN, median: NaN, low: NaN, high: NaN, probabilityBetter: NaN };
   const [ac, bc] = betaPosterior(control);
   const [av, bv] = betaPosterior(variant);
   const cdfC = betaCdfTable(ac, bc);

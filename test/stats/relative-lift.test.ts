@@ -98,6 +98,7 @@ describe('relativeLift properties', () => {
     const wide = relativeLift(c, v, 0.99);
     expect(wide.low).toBeLessThan(narrow.low);
     expect(wide.high).toBeGreaterThan(narrow.high);
+    expect(relativeLift(c, v, 1).low).toBeNaN();
   });
 
   it('conversionUplift is the treatment against the holdout', () => {
