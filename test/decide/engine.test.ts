@@ -79,7 +79,15 @@ describe('decidePlacement: holdout', () => {
     expect(d.reason).toBe('holdout');
     expect(d.explain.holdout).toEqual({ bucket: hashBucket('hero:holdout:3', id), share: 0.1 });
     const out = ids(200).find((u) => hashBucket('hero:holdout:3', u) >= 0.1)!;
-    expect(decidePlacement(p, input(out)).explain.holdout?.bucket).toBe(hashBucket('hero:holdout:3', out));
+    expect(decidePlacement(p, input(out)).explain.holdout).toEqual({ bucket: hashBucket('hero:holdout:3', out), share: 0.1 });
+  });
+
+  it('uses a stored holdout bucket over the hash, and the site-wide holdout over everything', () => {
+    const id = ids(200).find((u) => hashBucket('hero:holdout:3', u) >= 0.1)!;
+    expect(decidePlacement(p, { ...input(id), holdoutBucket: 0.05 })).toMatchObject({ reason: 'holdout', group: 'holdout', explain: { holdout: { bucket: 0.05, share: 0.1 } } });
+    expect(decidePlacement(p, { ...input(id), holdoutBucket: 0.5 })).toMatchObject({ group: 'treatment' });
+    const site = decidePlacement(p, { ...input(id), siteHoldout: true });
+    expect(site).toMatchObject({ variant: p.default, reason: 'holdout', group: 'holdout', explain: { holdout: { site: true } } });
   });
 
   it('computes no holdout bucket for a placement without one', () => {
