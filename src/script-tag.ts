@@ -17,11 +17,38 @@ const data = script?.dataset ?? {};
 const base = script?.src ? script.src.replace(/[^/?#]*([?#].*)?$/, '') : '';
 const flag = (value: string | undefined) => value !== undefined && value !== 'false';
 
+/** The part of the Trusted Types API that Attune uses (TypeScript's DOM types lack it). */
+type ScriptUrlPolicy = { createScriptURL(name: string): string };
+type TrustedTypes = { createPolicy(name: string, rules: ScriptUrlPolicy): ScriptUrlPolicy };
+
+// The URL of add-on `name` beside the tag. Whatever `name` is, the result is such a URL:
+// anything but letters, digits and `_` is dropped, so no `../` or other host gets in.
+const addonUrl = (name: string) => `${base}attune.${name.replace(/\W/g, '')}.min.js`;
+
+// Under a CSP with `require-trusted-types-for 'script'` a script's src takes no plain
+// string, only what a policy made. Attune's own, `attune`, makes nothing but add-on URLs.
+// It is made once, at the first add-on, where the API exists. Where the API is missing, or
+// the page's `trusted-types` directive does not allow the name, the rules stand in and give
+// the plain string (which a page requiring Trusted Types then refuses, as it asked).
+const rules: ScriptUrlPolicy = { createScriptURL: addonUrl };
+let policy: ScriptUrlPolicy | undefined;
+const scriptUrl = (name: string) => {
+  if (!policy) {
+    try {
+      policy = (w as { trustedTypes?: TrustedTypes }).trustedTypes?.createPolicy('attune', rules);
+    } catch {
+      // The name is not allowed.
+    }
+    policy ||= rules;
+  }
+  return policy.createScriptURL(name);
+};
+
 /** Loads `attune.<name>.min.js` from beside the script tag and resolves with what it defines. */
 const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
   new Promise<T>((resolve, reject) => {
     const tag = document.createElement('script');
-    tag.src = `${base}attune.${name}.min.js`;
+    tag.src = scriptUrl(name);
     tag.async = true;
     tag.onload = tag.onerror = () => (w[global] ? resolve(w[global] as T) : reject(new Error(`${tag.src} did not load`)));
     document.head.appendChild(tag);
