@@ -6,7 +6,7 @@ export function readVectors<T>(name: string): T {
   return JSON.parse(readFileSync(fileURLToPath(new URL(`../vectors/${name}`, import.meta.url)), 'utf8')) as T;
 }
 
-/** |actual − expected| ≤ relative·|expected| + absolute, with a message naming the case. */
+/** Whether |actual − expected| ≤ relative·|expected| + absolute. */
 export function within(actual: number, expected: number, relative: number, absolute: number): boolean {
   return Math.abs(actual - expected) <= relative * Math.abs(expected) + absolute;
 }
