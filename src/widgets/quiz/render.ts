@@ -179,7 +179,10 @@ export function renderQuiz(root: Element, runner: QuizRunner, hooks: QuizHooks =
     const r = runner.result()!;
     const o = r.outcome;
     const section = el(view, 'div', 'result');
-    const title = el(section, 'h2', 'title', (live.textContent = tx(o.title)));
+    // The focused heading announces the outcome; saying it in the live region too showed
+    // (and read) the title twice.
+    live.textContent = '';
+    const title = el(section, 'h2', 'title', tx(o.title));
     title.tabIndex = -1;
     o.text && el(section, 'p', 'text', tx(o.text));
     const products = el(section, 'div', 'products');

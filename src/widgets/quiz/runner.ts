@@ -88,6 +88,13 @@ export function createQuizRunner(quiz: ValidQuiz, options: QuizRunnerOptions = {
   };
   const holds = (c: Condition | undefined, attributes: Attributes) => !c || evalCondition(c, attributes);
 
+  // The index of the question after question i, following its rules, then the first visible one from there.
+  const after = (i: number, attributes: Attributes) => {
+    const rule = (qs[i].next || []).find((r) => holds(r.when, attributes));
+    let j = rule ? (rule.goto == 'end' ? qs.length : at(rule.goto)) : i + 1;
+    while (qs[j] && !holds(qs[j].visibleIf, attributes)) j++;
+    return j;
+  };
   // Moves to question i or the first visible one after it; past the end, or back onto the path, is the end.
   const go = (i: number) => {
     const [attributes] = tally();
@@ -134,8 +141,12 @@ export function createQuizRunner(quiz: ValidQuiz, options: QuizRunnerOptions = {
     },
     progress() {
       const [attributes] = tally();
-      const i = at(path[path.length - 1]);
-      const rest = done ? 0 : qs.filter((q, k) => k > i && !path.includes(q.id) && holds(q.visibleIf, attributes)).length;
+      // The questions still ahead, as the answers so far route the visitor: the rules of
+      // unanswered questions take their fallback, so the total changes only when an
+      // answer takes a branch.
+      let rest = 0;
+      const seen = new Set(path);
+      for (let i = at(path[path.length - 1]); !done && qs[(i = after(i, attributes))] && !seen.has(qs[i].id); rest++) seen.add(qs[i].id);
       return { index: path.length - (done ? 0 : 1), total: path.length + rest, answered: path.filter((id) => id in answers).length };
     },
     state: () => JSON.parse(JSON.stringify({ quiz: quiz.id, version, answers, path, done })),

@@ -57,7 +57,7 @@ describe('renderQuiz: structure and keyboard', () => {
   it('announces progress in a polite live region', () => {
     mount(valid(example));
     const status = $('[aria-live=polite]');
-    expect(status.textContent).toBe('Question 1 of 7');
+    expect(status.textContent).toBe('Question 1 of 5');
     choose('Trail running');
     submit();
     expect(status.textContent).toMatch(/^Question 2 of \d$/);
@@ -225,7 +225,8 @@ describe('renderQuiz: events and result', () => {
     play();
     expect($('h2').textContent).toBe('Built for the trail');
     expect(document.activeElement).toBe($('h2'));
-    expect($('[aria-live=polite]').textContent).toBe('Built for the trail');
+    // Said once, by the focused heading: the progress line is emptied, not repeated.
+    expect($('[aria-live=polite]').textContent).toBe('');
     expect($('.attune-quiz__text').textContent).toBe('Light, grippy shoes and socks that stay dry.');
     expect($$('li[data-product-id]').map((l) => l.textContent).slice(0, 3)).toEqual(['trail-runner', 'trail-socks', 'steel-bottle']);
     const cta = $<HTMLAnchorElement>('a.attune-quiz__cta');
@@ -309,7 +310,7 @@ describe('renderQuiz: events and result', () => {
     const quiz = valid({ ...example, ui: { next: { en: 'Next', uk: 'Далі' }, back: { uk: 'Назад' }, progress: { uk: 'Питання {n} з {total}' }, error: { uk: 'Перевірте відповідь' } } });
     mount(quiz, { locale: 'uk-UA' });
     expect($('button[type=submit]').textContent).toBe('Далі');
-    expect($('[aria-live=polite]').textContent).toBe('Питання 1 з 7');
+    expect($('[aria-live=polite]').textContent).toBe('Питання 1 з 5');
     submit();
     expect($('.attune-quiz__error').textContent).toBe('Перевірте відповідь');
   });

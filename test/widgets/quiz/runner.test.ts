@@ -106,8 +106,26 @@ describe('createQuizRunner: moving through the quiz', () => {
   it('starts at the first question', () => {
     const r = createQuizRunner(finder());
     expect(r.current()?.id).toBe('activity');
-    expect(r.progress()).toEqual({ index: 0, total: 7, answered: 0 });
+    // Five on the fallback route: activity, weather, carry, budget, updates.
+    expect(r.progress()).toEqual({ index: 0, total: 5, answered: 0 });
     expect(r.result()).toBeNull();
+  });
+
+  it('counts the questions of the route the answers take, and keeps the count once the branch is taken', () => {
+    const walk = (answers: [string, unknown][]) => {
+      const r = createQuizRunner(finder());
+      const totals: number[] = [];
+      for (const [id, value] of answers) {
+        step(r, id, value as never);
+        if (r.current()) totals.push(r.progress().total);
+      }
+      expect(r.current()).toBeNull();
+      return totals;
+    };
+    // Runners: activity, distance, weather, budget, updates (carry is hidden from them).
+    expect(walk([['activity', 'run'], ['distance', 'short'], ['weather', ['rain']], ['budget', 3], ['updates', undefined]])).toEqual([5, 5, 5, 5]);
+    // Hikers: activity, trip, weather, carry, budget, updates.
+    expect(walk([['activity', 'hike'], ['trip', 'day'], ['weather', ['cold']], ['carry', 'bottle'], ['budget', 2], ['updates', undefined]])).toEqual([6, 6, 6, 6, 6]);
   });
 
   it('branches runners to distance, then weather, and skips the question hidden from them', () => {
