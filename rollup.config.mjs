@@ -14,7 +14,9 @@ const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile|
 
 // A page may replace window.Promise (old polyfills, hostile scripts); inside the tag and
 // its add-ons, \`Promise\` is the engine's own, which every async function returns anyway.
-const intro = 'var Promise=(async()=>{})().constructor;';
+// Added only to bundles whose code names Promise, so an add-on that never does pays nothing.
+const intro = (chunk) =>
+  Object.values(chunk.modules).some((m) => /\bPromise\b/.test(m.code ?? '')) ? 'var Promise=(async()=>{})().constructor;' : '';
 
 /** A minified IIFE for the script tag: everything bundled, no exports. */
 const scriptTag = (input, file) => ({

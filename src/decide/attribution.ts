@@ -8,6 +8,7 @@
  * Beta(1 + conversions, 1 + impressions − conversions) stays proper.
  */
 import type { Json, JsonObject } from '../core/types';
+import { own } from '../core/own';
 import type { DecisionReason } from './engine';
 
 /** Who an exposure measures: visitors who got the decision, or the control group that saw the default. */
@@ -62,7 +63,7 @@ const number = (v: Json | undefined) => (typeof v == 'number' && isFinite(v) ? v
 export function conversionValue(name: string, properties: JsonObject, rule?: string): number | undefined {
   const keys = rule ? [rule] : name == 'Order Completed' ? ['revenue', 'total'] : ['value', 'revenue'];
   for (const key of keys) {
-    const v = Object.prototype.hasOwnProperty.call(properties, key) ? number(properties[key]) : undefined;
+    const v = number(own(properties, key));
     if (v !== undefined) return v;
   }
 }

@@ -3,6 +3,7 @@
  * config, so one bad item (a missing id, a `javascript:` link) is reported with its
  * JSON path and skipped, and the rest of the catalog still works.
  */
+import { hasOwn } from '../core/own';
 import { isObject, seg } from '../decide/condition';
 import { safeUrl } from '../decide/url';
 
@@ -46,8 +47,6 @@ export interface CatalogValidation {
 type Item = Record<string, unknown>;
 
 const isText = (v: unknown): v is string => typeof v == 'string' && /\S/.test(v);
-/** Whether `key` is `o`'s own property: lookups safe for ids like "constructor". */
-export const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 // A field the item gives a value (null counts as not given).
 const has = (o: Item, k: string) => hasOwn(o, k) && o[k] != null;
 // A currency code, upper-cased, if `v` is three letters.

@@ -3,7 +3,8 @@
  * short list of products, topped up from popularity (then catalog order) so a row is
  * never empty on a visitor's first page.
  */
-import { hasOwn, type Product } from './catalog';
+import { hasOwn } from '../core/own';
+import type { Product } from './catalog';
 import { indexCatalog, type CatalogIndex } from './catalog-index';
 import type { CooccurrenceTable, Neighbours } from './cooccurrence';
 import type { Counts } from './popularity';

@@ -6,7 +6,8 @@
  */
 import type { Json, JsonObject } from '../core/types';
 import { profileView, DEFAULT_PROFILE_OPTIONS, type ProfileOptions, type ProfileState } from '../profile/profile';
-import { hasOwn, type Product } from './catalog';
+import { hasOwn, put } from '../core/own';
+import type { Product } from './catalog';
 
 /** An event to record with `track(event, properties)`. Properties follow Segment's e-commerce names. */
 export interface TriggerEvent {
@@ -46,9 +47,6 @@ export const createTriggerMemory = (): TriggerMemory => ({ watching: {}, announc
 
 const HOUR = 36e5;
 const DAY = 864e5;
-// An own property even for an id like "__proto__", which plain assignment would turn into a prototype.
-const put = (o: Record<string, number>, key: string, value: number) =>
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
 // The fields a messaging template needs to show a product, in Segment's names.
 function describe(product: Product): JsonObject {

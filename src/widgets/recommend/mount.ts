@@ -6,7 +6,8 @@
  * screen, "Product Clicked" on a click. Loaded only on pages that have a row or a catalog.
  */
 import { isObject } from '../../decide/condition';
-import { hasOwn, validateCatalog, type Product } from '../../recommend/catalog';
+import { hasOwn } from '../../core/own';
+import { validateCatalog, type Product } from '../../recommend/catalog';
 import { indexCatalog } from '../../recommend/catalog-index';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
