@@ -12,6 +12,7 @@ export default defineConfig({
           exclude: ['test/e2e/**'],
           environment: 'happy-dom',
           setupFiles: ['test/setup.ts'],
+          globalSetup: ['test/server/global-setup.ts'],
         },
       },
       {
