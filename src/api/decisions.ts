@@ -147,8 +147,8 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
      * page: exposures carry their goals, so this page needs no config.
      */
     observe(event: AttuneEvent) {
+      if (event.type !== 'track') return;
       const memory = recorder.memory();
-      if (event.type !== 'track' || !Object.keys(memory.exposures).length) return;
       const conversions = attributeGoal(memory.exposures, event.event!, event.properties ?? {}, Date.parse(event.timestamp), (id) => byId[id]);
       for (const { first, ...conversion } of conversions) {
         if (first && conversion.group == 'treatment') addCounts(memory.local, conversion.placement, conversion.segment, conversion.variant, { conversions: 1 });

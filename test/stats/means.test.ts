@@ -1,26 +1,15 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { meanInterval, meanUplift, type MomentSums } from '../../src/stats';
+import { meanInterval, meanUplift, type MeanUplift, type MomentSums } from '../../src/stats';
 import { readVectors, within } from './vectors';
 
 interface MeansVectors {
   source: string;
   tolerance: { relative: number; absolute: number; ofMean: number };
   means: { name: string; sums: MomentSums; level: number; mean: number; standardError: number | null; low: number | null; high: number | null }[];
-  uplifts: {
-    name: string;
-    treatment: MomentSums;
-    holdout: MomentSums;
-    level: number;
-    difference: number;
-    differenceLow: number | null;
-    differenceHigh: number | null;
-    relative: number | null;
-    relativeLow: number | null;
-    relativeHigh: number | null;
-    degreesOfFreedom: number | null;
-  }[];
+  // Each case holds the inputs and the expected result, in meanUplift's own field names.
+  uplifts: (MeanUplift & { name: string; treatment: MomentSums; holdout: MomentSums; level: number })[];
 }
 
 const vectors = readVectors<MeansVectors>('stats-means.json');
