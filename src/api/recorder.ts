@@ -95,33 +95,35 @@ export function createRecorder(options: RecorderOptions) {
     // Kept again meanwhile: the newer value waits for the next write.
     for (const [key, value] of records) if (keeping.get(key) === value) keeping.delete(key);
   };
-  // Leaving the page (a click on a link, say) cannot wait for the next task: the write
-  // starts within the pagehide event, while the document can still commit it.
-  let writeNowOnLeave: (() => void) | undefined;
+  // From pagehide until a pageshow (back from the back/forward cache) no next task will
+  // come: a write cannot wait for one. Started at once, it runs beside any write still
+  // under way, and the browser commits what was begun before the page went.
+  let left = false;
+  const writeAtOnce = () => {
+    const now = writeNow().catch(failed('storage'));
+    writing = writing.then(() => now);
+  };
   // Run first at pagehide: this listener is added before the sender's, so what they record
   // still goes out with its beacon.
   const leaving: (() => void)[] = [];
-  // From pagehide until a pageshow (back from the back/forward cache): no next task will come.
-  let left = false;
   addEventListener('pagehide', () => {
     left = true;
     leaving.forEach((fn) => fn());
-    writeNowOnLeave?.();
+    // A write waiting for the next task (a click on a link, say) starts now. (Resolving its
+    // timer instead missed a write queued behind one still under way: its timer did not
+    // exist yet, and what it held, and what came after pagehide, was never written.)
+    if (writeScheduled) writeAtOnce();
   });
   addEventListener('pageshow', () => (left = false));
   const scheduleWrite = () => {
+    // Recorded while the page goes (web vitals at visibilitychange, which follows pagehide).
+    if (left) return writeAtOnce();
     if (writeScheduled) return;
-    if (left) {
-      // Recorded while the page goes (web vitals at visibilitychange, which follows
-      // pagehide): written at once, beside any write still under way.
-      const now = writeNow().catch(failed('storage'));
-      writing = writing.then(() => now);
-      return;
-    }
     writeScheduled = true;
-    // One write per task, however many events the task recorded.
+    // One write per task, however many events the task recorded; a write that
+    // pagehide started already took them, and this one then stores the state alone.
     writing = writing
-      .then(() => new Promise<void>((resolve) => setTimeout((writeNowOnLeave = resolve), 0)))
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
       .then(writeNow)
       .catch(failed('storage'));
   };
