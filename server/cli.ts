@@ -16,6 +16,9 @@ const USAGE = `Usage: attune-collector [options]
                     (default ${DEMO_ORIGIN})
   --max-connections <n>  open connections at most (default ${DEFAULT_CONNECTION_LIMITS.maxConnections}); keep it under
                     the file descriptor limit (ulimit -n)
+  --admin-token <t> token that guards GET /v1/report and /dashboard (at least 16 characters;
+                    other users can read arguments in ps, so prefer the variable;
+                    default: the ATTUNE_ADMIN_TOKEN environment variable; without one both are off)
   --help            show this help
 `;
 
@@ -36,6 +39,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         config: { type: 'string' },
         origin: { type: 'string', multiple: true },
         'max-connections': { type: 'string', default: String(DEFAULT_CONNECTION_LIMITS.maxConnections) },
+        'admin-token': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -66,8 +70,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       db: values.db,
       configFile: values.config,
       origins: values.origin?.length ? values.origin : [DEMO_ORIGIN],
+      adminToken: values['admin-token'],
     });
     process.stdout.write(`attune-collector listening on ${collector.url} (db ${values.db})\n`);
+    if (values['admin-token'] ?? process.env.ATTUNE_ADMIN_TOKEN) process.stdout.write(`dashboard: ${collector.url}/dashboard\n`);
     const stop = () => void collector.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdminGuard } from './admin';
 import { createConfigSource } from './config-source';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
 import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
@@ -45,6 +46,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
    * TypeScript source (the tests), give a built one.
    */
   rebuildWorker?: URL;
+  /**
+   * The admin token that guards `GET /v1/report` and the dashboard (at least 16
+   * characters). Default: the `ATTUNE_ADMIN_TOKEN` environment variable; without
+   * either, both are off and say how to turn them on.
+   */
+  adminToken?: string;
 }
 
 /** A running collector. */
@@ -75,6 +82,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const log = options.log ?? ((message: string) => process.stderr.write(`attune-collector: ${message}\n`));
   // The config is read before anything opens, so a bad file fails the start, not the first request.
   const config = configFile === undefined ? undefined : createConfigSource(configFile, log, maxSites);
+  const admin = createAdminGuard(options.adminToken ?? (process.env.ATTUNE_ADMIN_TOKEN || undefined));
   const db = openDatabase(file, busyTimeoutMs);
   const store = createEventStore(db, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
@@ -92,7 +100,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     waitMs: options.rebuildWaitMs,
     onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
   });
-  const router = createRouter({ store, config, tables, problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
+  const router = createRouter({ store, config, tables, admin, problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {

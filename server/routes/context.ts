@@ -1,6 +1,7 @@
 /**
  * What every route handler is given.
  */
+import type { AdminGuard } from '../admin';
 import type { ConfigSource } from '../config-source';
 import type { EventStore } from '../event-store';
 import type { RepeatLog } from '../repeat-log';
@@ -9,6 +10,8 @@ import type { TableCache } from '../site-cache';
 /** The collector's shared state, handed to each route. */
 export interface RouteContext {
   store: EventStore;
+  /** Guards the report and the dashboard. */
+  admin: AdminGuard;
   /** Absent when the collector was started without a config file. */
   config: ConfigSource | undefined;
   /** A site's `/v1/cooccurrence` and `/v1/popular` bodies, rebuilt off the event loop when its product events change. */
