@@ -2,6 +2,7 @@
  * Opens the collector's SQLite database and brings its schema up to date.
  */
 import Database from 'better-sqlite3';
+import { rebuildAggregates } from './aggregates';
 
 /** An open better-sqlite3 connection. */
 export type Db = Database.Database;
@@ -41,8 +42,74 @@ CREATE TABLE IF NOT EXISTS interactions (
   order_id   TEXT
 );
 CREATE INDEX IF NOT EXISTS interactions_by_site ON interactions (site);
-PRAGMA user_version = 1;
 `;
+
+// Version 2: the report's aggregates (server/aggregates.ts says what each row means).
+// A cohort is a set of visitors (a variant's exposed visitors, a quiz's starters, the
+// site-wide treatment and holdout); a member row holds one visitor's running figures,
+// keyed by visitor first so an order finds every cohort its visitor is in, and erasure
+// finds everything about one visitor. Daily rows are keyed by site and day first, so a
+// report reads one index range.
+const SCHEMA_V2 = `
+CREATE TABLE IF NOT EXISTS cohort_members (
+  site        TEXT    NOT NULL,
+  visitor     TEXT    NOT NULL,
+  kind        TEXT    NOT NULL,
+  subject     TEXT    NOT NULL,
+  arm         TEXT    NOT NULL,
+  grp         TEXT    NOT NULL,
+  day         INTEGER NOT NULL,
+  label       TEXT    NOT NULL,
+  conversions INTEGER NOT NULL DEFAULT 0,
+  value       REAL    NOT NULL DEFAULT 0,
+  last_seen   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, visitor, kind, subject, arm, grp)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cohort_daily (
+  site          TEXT    NOT NULL,
+  day           INTEGER NOT NULL,
+  kind          TEXT    NOT NULL,
+  subject       TEXT    NOT NULL,
+  arm           TEXT    NOT NULL,
+  grp           TEXT    NOT NULL,
+  label         TEXT    NOT NULL,
+  visitors      INTEGER NOT NULL DEFAULT 0,
+  impressions   INTEGER NOT NULL DEFAULT 0,
+  converters    INTEGER NOT NULL DEFAULT 0,
+  conversions   INTEGER NOT NULL DEFAULT 0,
+  value         REAL    NOT NULL DEFAULT 0,
+  value_squares REAL    NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, day, kind, subject, arm, grp, label)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS daily_counts (
+  site   TEXT    NOT NULL,
+  day    INTEGER NOT NULL,
+  metric TEXT    NOT NULL,
+  a      TEXT    NOT NULL,
+  b      TEXT    NOT NULL,
+  count  INTEGER NOT NULL DEFAULT 0,
+  value  REAL    NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, day, metric, a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS visitor_days (
+  site    TEXT    NOT NULL,
+  day     INTEGER NOT NULL,
+  visitor TEXT    NOT NULL,
+  ordered INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, day, visitor)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS row_clicks (
+  site       TEXT    NOT NULL,
+  visitor    TEXT    NOT NULL,
+  product_id TEXT    NOT NULL,
+  list_id    TEXT    NOT NULL,
+  time       INTEGER NOT NULL,
+  PRIMARY KEY (site, visitor, product_id, list_id)
+) WITHOUT ROWID;
+`;
+
+/** The schema version this collector writes. */
+export const SCHEMA_VERSION = 2;
 
 /** The busy timeout writes wait for another connection's write lock, in ms, unless told otherwise. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 100;
@@ -68,6 +135,7 @@ export function openDatabase(file: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(`PRAGMA quick_check found: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     configure(db, busyTimeoutMs);
+    migrate(db, rebuildAggregates);
     return db;
   } catch (error) {
     db?.close();
@@ -99,6 +167,27 @@ function configure(db: Db, busyTimeoutMs: number): void {
   // lock (a backup, a shell), the whole event loop waits. So the wait is short, and a
   // write that cannot get the lock is answered 503 for the sender to retry.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  // Only a new file is written to at start, so a collector starts while a backup holds the write lock.
-  if (db.pragma('user_version', { simple: true }) !== 1) db.exec(SCHEMA);
+}
+
+/**
+ * Brings the schema to {@link SCHEMA_VERSION}: a new file gets every table; a version-1
+ * file gets the version-2 tables, then `rebuild` (run in the same transaction) derives
+ * their rows from the stored events, so an upgrade loses nothing it could have counted.
+ * A current file is not written to at all, so a collector starts while a backup holds
+ * the write lock. Throws for a file written by a newer collector.
+ */
+export function migrate(db: Db, rebuild: (db: Db) => void): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === SCHEMA_VERSION) return;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the database was written by a newer collector (schema ${version}; this one knows ${SCHEMA_VERSION}); upgrade attune`);
+  }
+  db.transaction(() => {
+    if (version === 0) db.exec(SCHEMA + SCHEMA_V2);
+    else {
+      db.exec(SCHEMA_V2);
+      rebuild(db);
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }

@@ -5,7 +5,8 @@
  */
 import type { Interaction } from '../src/recommend/cooccurrence';
 import { isBusy, type Db } from './database';
-import { interactionsOf, variantCount } from './derive';
+import { createAggregate } from './aggregates';
+import { interactionsOf } from './derive';
 import type { ValidEvent } from './validate-event';
 
 /** What storing a batch did: events newly stored, and events whose messageId was already stored. */
@@ -63,11 +64,6 @@ export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const bumpVariant = db.prepare<[string, string, string, string, number, number]>(
-    `INSERT INTO variant_stats (site, placement, variant, segment, impressions, conversions) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site, placement, variant, segment)
-     DO UPDATE SET impressions = impressions + excluded.impressions, conversions = conversions + excluded.conversions`,
-  );
   const insertInteraction = db.prepare<[string, string, string, string, number, string | null]>(
     'INSERT INTO interactions (site, kind, product_id, visitor, time, order_id) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -83,19 +79,20 @@ export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
     )
     .raw(true);
 
+  const aggregate = createAggregate(db);
+
   // Derived rows are written only for events actually inserted, so a resent batch
   // changes nothing: the aggregates are exactly-once because the events are.
   const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number): StoreResult => {
-    let stored = 0;
+    const stored: ValidEvent[] = [];
     for (const e of events) {
       const { changes } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
       if (changes === 0) continue;
-      stored++;
-      const count = variantCount(e);
-      if (count) bumpVariant.run(e.site, count.placement, count.variant, count.segment, count.impressions, count.conversions);
+      stored.push(e);
       for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
     }
-    return { stored, duplicates: events.length - stored };
+    aggregate(stored);
+    return { stored: stored.length, duplicates: events.length - stored.length };
   });
 
   // Once a write found the lock taken, the next ones do not wait for it at all (each

@@ -58,7 +58,17 @@ function checkVariantProperties(properties: Record<string, unknown>, report: Rep
   const { segment } = properties;
   const problem = segment == null ? undefined : idProblem(segment, 'segment');
   if (problem) report('properties.segment', `${problem}, or null`);
+  // The report keeps control and treatment apart and sums values, so both must be what they say.
+  const { group, value, currency } = properties;
+  if (group != null && group !== 'treatment' && group !== 'holdout') report('properties.group', 'must be "treatment" or "holdout"');
+  if (value != null && !(typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_VALUE)) {
+    report('properties.value', `must be a finite number of at most ${MAX_VALUE} in size`);
+  }
+  if (currency != null && !(typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency))) report('properties.currency', 'must be a three-letter ISO 4217 code');
 }
+
+/** The largest conversion value (and order revenue) summed into the report: beyond it a forged event could swamp every sum. */
+export const MAX_VALUE = 1e9;
 
 // The first top-level field nesting deeper than MAX_DEPTH (the event is level 0, so a
 // field's own value starts at level 1), checked before anything recursive touches the
