@@ -13,6 +13,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createEventStore } from './event-store';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
+import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
 
@@ -100,7 +101,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     waitMs: options.rebuildWaitMs,
     onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
   });
-  const router = createRouter({ store, config, tables, admin, problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
+  const router = createRouter({ store, config, tables, admin, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {

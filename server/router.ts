@@ -7,6 +7,7 @@ import type { CorsOutcome } from './cors';
 import { sendError, sendJson } from './respond';
 import { handleBatch } from './routes/batch';
 import type { RouteContext } from './routes/context';
+import { handleReport } from './routes/report';
 import { handleConfig, handleCooccurrence, handlePopular, handleStats } from './routes/pulls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => void | Promise<void>;
@@ -21,6 +22,7 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/v1/cooccurrence': { GET: handleCooccurrence, HEAD: handleCooccurrence },
   '/v1/popular': { GET: handlePopular, HEAD: handlePopular },
   '/v1/config': { GET: handleConfig, HEAD: handleConfig },
+  '/v1/report': { GET: handleReport, HEAD: handleReport },
 };
 
 /** The collector's request listener, for `http.createServer`. */

@@ -5,6 +5,7 @@ import type { AdminGuard } from '../admin';
 import type { ConfigSource } from '../config-source';
 import type { EventStore } from '../event-store';
 import type { RepeatLog } from '../repeat-log';
+import type { ReadReportRows } from '../report-store';
 import type { TableCache } from '../site-cache';
 
 /** The collector's shared state, handed to each route. */
@@ -12,6 +13,8 @@ export interface RouteContext {
   store: EventStore;
   /** Guards the report and the dashboard. */
   admin: AdminGuard;
+  /** Reads the report's aggregate rows. */
+  report: ReadReportRows;
   /** Absent when the collector was started without a config file. */
   config: ConfigSource | undefined;
   /** A site's `/v1/cooccurrence` and `/v1/popular` bodies, rebuilt off the event loop when its product events change. */

@@ -1,0 +1,69 @@
+/**
+ * The report's reads: three index-range queries over a site's days, whose cost grows
+ * with the range and the number of placements, variants and segments, never with the
+ * number of stored events.
+ */
+import type { Db } from './database';
+
+/** One `cohort_daily` row. */
+export interface CohortRow {
+  day: number;
+  kind: string;
+  subject: string;
+  arm: string;
+  grp: string;
+  label: string;
+  visitors: number;
+  impressions: number;
+  converters: number;
+  conversions: number;
+  value: number;
+  value_squares: number;
+}
+
+/** One `daily_counts` row. */
+export interface CountRow {
+  day: number;
+  metric: string;
+  a: string;
+  b: string;
+  count: number;
+  value: number;
+}
+
+/** What the report is computed from, for one site and range of days. */
+export interface ReportRows {
+  cohorts: CohortRow[];
+  counts: CountRow[];
+  /** Distinct visitors active in the range, and of them those who ordered. */
+  visitors: number;
+  buyers: number;
+  /** [day, distinct visitors active that day], in day order. */
+  dailyVisitors: [day: number, visitors: number][];
+}
+
+/** Reads the aggregate rows of a site between two UTC day numbers, inclusive. */
+export type ReadReportRows = (site: string, fromDay: number, toDay: number) => ReportRows;
+
+/** Prepares the report's queries. */
+export function createReportReader(db: Db): ReadReportRows {
+  const cohorts = db.prepare<[string, number, number], CohortRow>(
+    `SELECT day, kind, subject, arm, grp, label, visitors, impressions, converters, conversions, value, value_squares
+     FROM cohort_daily WHERE site = ? AND day BETWEEN ? AND ?`,
+  );
+  const counts = db.prepare<[string, number, number], CountRow>('SELECT day, metric, a, b, count, value FROM daily_counts WHERE site = ? AND day BETWEEN ? AND ?');
+  const visitors = db.prepare<[string, number, number], { visitors: number; buyers: number }>(
+    `SELECT count(DISTINCT visitor) AS visitors, count(DISTINCT CASE WHEN ordered = 1 THEN visitor END) AS buyers
+     FROM visitor_days WHERE site = ? AND day BETWEEN ? AND ?`,
+  );
+  const daily = db
+    .prepare<[string, number, number]>('SELECT day, count(*) FROM visitor_days WHERE site = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day')
+    .raw(true);
+  // One read transaction, so the three reads see the same moment of ingest.
+  return db.transaction((site: string, fromDay: number, toDay: number) => ({
+    cohorts: cohorts.all(site, fromDay, toDay),
+    counts: counts.all(site, fromDay, toDay),
+    ...visitors.get(site, fromDay, toDay)!,
+    dailyVisitors: daily.all(site, fromDay, toDay) as [number, number][],
+  }));
+}
