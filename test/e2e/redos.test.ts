@@ -21,8 +21,10 @@ describeE2E('ReDoS', () => {
       decision: window.Attune.decide('search-banner'),
       banner: document.querySelector('[data-attune-slot="banner"] p')!.textContent,
     }));
-    // From the start of navigation to a decision: well under the 16 s the pattern took.
-    expect(decided).toBeLessThan(1000);
+    // From the start of navigation to a decision: far under the 16 s the pattern took. The
+    // bound leaves room for a loaded CI machine (1.65 s was seen there with a 1 s bound);
+    // the time itself is measured in bench/, not here.
+    expect(decided).toBeLessThan(5000);
     // The refused segment holds for nobody; the next one, on the path, still decides.
     expect(decision).toMatchObject({ variant: 'seeker', reason: 'rule' });
     expect(banner).toBe('For sale seekers');
