@@ -3,8 +3,7 @@
  * sends. Attune's own variant events are validated at the door; the e-commerce and
  * widget properties are the site's, so anything unusable is skipped, not refused.
  */
-import { MAX_ID_LENGTH } from '../src/core/limits';
-import { MAX_VALUE } from './validate-event';
+import { MAX_ID_LENGTH, MAX_VALUE } from '../src/core/limits';
 
 /**
  * An id-like property as a string, or null. Shops send product ids as strings or

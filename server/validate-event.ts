@@ -4,7 +4,7 @@
  * Every limit comes from src/core/limits.ts, the module the SDK checks events with
  * when they are recorded, so the SDK never sends what the collector would refuse.
  */
-import { deeperThan, idProblem, MAX_DEPTH, MAX_EVENT_BYTES, timestampTime, timestampProblem } from '../src/core/limits';
+import { deeperThan, idProblem, MAX_DEPTH, MAX_EVENT_BYTES, MAX_VALUE, timestampTime, timestampProblem } from '../src/core/limits';
 import { siteProblem } from './site';
 
 /** One reason a request or an event was refused: the event's index in the batch (null for the request itself), the JSON path inside it, and what is wrong. */
@@ -66,9 +66,6 @@ function checkVariantProperties(properties: Record<string, unknown>, report: Rep
   }
   if (currency != null && !(typeof currency === 'string' && /^[A-Za-z]{3}$/.test(currency))) report('properties.currency', 'must be a three-letter ISO 4217 code');
 }
-
-/** The largest conversion value (and order revenue) summed into the report: beyond it a forged event could swamp every sum. */
-export const MAX_VALUE = 1e9;
 
 // The first top-level field nesting deeper than MAX_DEPTH (the event is level 0, so a
 // field's own value starts at level 1), checked before anything recursive touches the

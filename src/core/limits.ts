@@ -23,6 +23,13 @@ export const MAX_ID_LENGTH = 200;
 export const MAX_DEPTH = 32;
 
 /**
+ * The largest conversion value the collector sums (in either sign): beyond it a
+ * forged or broken event would swamp every revenue figure. The SDK leaves such a
+ * value out of `Variant Converted`, so the conversion itself still counts.
+ */
+export const MAX_VALUE = 1e9;
+
+/**
  * The window a `timestamp` must fall in: from 2000-01-01 (older is a broken clock
  * or a made-up date) to two days ahead of the receiver's clock (devices run fast;
  * Segment's libraries correct with `sentAt`, which Attune also sends).

@@ -8,6 +8,7 @@
  * Beta(1 + conversions, 1 + impressions − conversions) stays proper.
  */
 import type { Json, JsonObject } from '../core/types';
+import { MAX_VALUE } from '../core/limits';
 import { own } from '../core/own';
 import type { DecisionReason } from './engine';
 
@@ -64,7 +65,7 @@ export function conversionValue(name: string, properties: JsonObject, rule?: str
   const keys = rule ? [rule] : name == 'Order Completed' ? ['revenue', 'total'] : ['value', 'revenue'];
   for (const key of keys) {
     const v = number(own(properties, key));
-    if (v !== undefined) return v;
+    if (v !== undefined) return Math.abs(v) <= MAX_VALUE ? v : undefined;
   }
 }
 

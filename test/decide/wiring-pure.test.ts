@@ -83,6 +83,13 @@ describe('attributeGoal', () => {
     expect(none).not.toHaveProperty('currency');
   });
 
+  it('leaves out a value beyond the shared limit, which the collector would refuse, and still converts', () => {
+    const [huge] = attributeGoal({ hero: seen(0) }, 'Order Completed', { revenue: 2e9 }, 1);
+    expect(huge).toMatchObject({ placement: 'hero', goal: 'Order Completed' });
+    expect(huge).not.toHaveProperty('value');
+    expect(attributeGoal({ hero: seen(0) }, 'Order Completed', { revenue: -1e9 }, 1)[0].value).toBe(-1e9);
+  });
+
   it('keeps the group of a holdout exposure', () => {
     expect(attributeGoal({ hero: seen(0, { group: 'holdout', reason: 'holdout' }) }, 'Order Completed', {}, 1)[0]).toMatchObject({ group: 'holdout', reason: 'holdout' });
   });

@@ -97,6 +97,9 @@ describe('POST /v1/batch rejects bad requests whole, and bad events one by one, 
       'not an event',
       trackEvent('Variant Viewed', { variant: 'b' }),
       trackEvent('Variant Converted', { placement: 'hero', variant: 7 }),
+      trackEvent('Variant Viewed', { placement: 'hero', variant: 'b', group: 'control' }),
+      trackEvent('Variant Converted', { placement: 'hero', variant: 'b', value: 1e12 }),
+      trackEvent('Variant Converted', { placement: 'hero', variant: 'b', value: 5, currency: 'euro' }),
     ];
     await expectRejected(await c.post(batchOf(events)), [
       { index: 0, path: 'messageId' },
@@ -108,6 +111,9 @@ describe('POST /v1/batch rejects bad requests whole, and bad events one by one, 
       { index: 6, path: '' },
       { index: 7, path: 'properties.placement' },
       { index: 8, path: 'properties.variant' },
+      { index: 9, path: 'properties.group' },
+      { index: 10, path: 'properties.value' },
+      { index: 11, path: 'properties.currency' },
     ]);
   });
 
