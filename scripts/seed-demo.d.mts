@@ -54,3 +54,10 @@ export function seedDemo(
   options?: { visitors?: number; site?: string; seed?: number; now?: number; catalog?: SeedProduct[] },
 ): Promise<SeedResult>;
 export function describeSeeding(result: SeedResult): string;
+/** Posts events to `/v1/batch?site=…` in batches of at most `maxEvents` (500) events and `maxBytes` (400 KB). */
+export function postEvents(
+  collectorUrl: string,
+  site: string,
+  events: readonly unknown[],
+  options?: { maxEvents?: number; maxBytes?: number },
+): Promise<{ stored: number; duplicates: number; batches: number }>;

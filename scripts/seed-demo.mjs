@@ -184,15 +184,38 @@ export function demoEvents({ visitors = 300, seed = 7, now = Date.now(), catalog
 export async function seedDemo(collectorUrl, { visitors = 300, site = 'demo', seed = 7, now = Date.now(), catalog } = {}) {
   const started = performance.now();
   const { events, views, carts, orders } = demoEvents({ visitors, seed, now, ...(catalog ? { catalog } : {}) });
+  const sent = await postEvents(collectorUrl, site, events, { maxEvents: BATCH_SIZE });
+  return { site, visitors, events: events.length, views, carts, orders, ...sent, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Posts `events` to `POST /v1/batch?site=…` in order, in batches of at most `maxEvents`
+ * events and `maxBytes` bytes of JSON (under the collector's 500 KB limit, with room for
+ * the envelope), and resolves to what the collector stored and ignored as duplicates.
+ * Throws on the first batch the collector refuses.
+ *
+ * @example await postEvents('http://127.0.0.1:8787', 'demo', events)
+ */
+export async function postEvents(collectorUrl, site, events, { maxEvents = 500, maxBytes = 400 * 1024 } = {}) {
   let stored = 0;
   let duplicates = 0;
   let batches = 0;
   const url = `${collectorUrl.replace(/\/+$/, '')}/v1/batch?site=${encodeURIComponent(site)}`;
-  for (let i = 0; i < events.length; i += BATCH_SIZE) {
+  for (let i = 0; i < events.length; ) {
+    // Events are ASCII-ish JSON, so string length is a close enough byte count here; the
+    // margin under the limit covers the odd multi-byte character.
+    const batch = [];
+    let bytes = 0;
+    for (; i < events.length && batch.length < maxEvents; i++) {
+      const size = JSON.stringify(events[i]).length + 1;
+      if (batch.length && bytes + size > maxBytes) break;
+      batch.push(events[i]);
+      bytes += size;
+    }
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ batch: events.slice(i, i + BATCH_SIZE), sentAt: new Date().toISOString() }),
+      body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
@@ -200,7 +223,7 @@ export async function seedDemo(collectorUrl, { visitors = 300, site = 'demo', se
     duplicates += body.duplicates;
     batches++;
   }
-  return { site, visitors, events: events.length, views, carts, orders, stored, duplicates, batches, ms: Math.round(performance.now() - started) };
+  return { stored, duplicates, batches };
 }
 
 /** One line for people: what a {@link seedDemo} run did. */
