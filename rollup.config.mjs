@@ -2,6 +2,7 @@ import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
+import { readFileSync } from 'node:fs';
 import pkg from './package.json' with { type: 'json' };
 
 const external = Object.keys(pkg.dependencies);
@@ -33,6 +34,20 @@ const addon = (input, file) => ({
   output: { file, format: 'iife', intro, globals: () => 'AttuneShared', sourcemap: false },
 });
 
+/** Emits the dashboard's style sheets beside its script: its own, and uPlot's. */
+const dashboardStyles = () => {
+  const files = { 'app.css': 'server/dashboard/client/app.css', 'uplot.css': 'node_modules/uplot/dist/uPlot.min.css' };
+  return {
+    name: 'dashboard-styles',
+    buildStart() {
+      for (const file of Object.values(files)) this.addWatchFile(file);
+    },
+    generateBundle() {
+      for (const [fileName, file] of Object.entries(files)) this.emitFile({ type: 'asset', fileName, source: readFileSync(file, 'utf8') });
+    },
+  };
+};
+
 export default [
   // ESM for bundlers: dependencies stay imports, so the app's bundler shares them.
   {
@@ -57,6 +72,13 @@ export default [
   addon('src/addons/quiz.ts', 'dist/attune.quiz.min.js'),
   addon('src/addons/recommend.ts', 'dist/attune.recs.min.js'),
   addon('src/addons/triggers.ts', 'dist/attune.triggers.min.js'),
+  // The collector's dashboard (server/dashboard/client/): one ES module with uPlot bundled in,
+  // and its style sheets as files beside it, since the page's CSP allows no inline style.
+  {
+    input: 'server/dashboard/client/main.ts',
+    plugins: [resolve({ browser: true }), typescript({ tsconfig: './server/dashboard/client/tsconfig.json', noEmit: false, outDir: undefined }), minify(), dashboardStyles()],
+    output: { dir: 'dist/dashboard', entryFileNames: 'app.js', format: 'es', sourcemap: false },
+  },
   // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
   {
     input: 'server/index.ts',

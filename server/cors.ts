@@ -15,6 +15,16 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
 // Segment or RudderStack) can be pointed at this collector unchanged.
 const ALLOWED_HEADERS = 'Content-Type, If-None-Match, Authorization';
 
+/** True when `origin` names the host the request was sent to. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host || origin === 'null') return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A CORS gate for the given origins (`"*"` allows any). A request from a browser
  * carries an Origin header; one from an origin not on the list is refused with 403,
@@ -31,6 +41,9 @@ export function createCors(origins: readonly string[]): (req: IncomingMessage, r
     // Answers differ by Origin, so shared caches must key on it.
     res.setHeader('Vary', 'Origin');
     if (origin === undefined) return 'continue';
+    // The collector's own pages (the dashboard's forms) are not cross-origin: browsers
+    // send Origin on same-origin POSTs too. No CORS headers are needed for them.
+    if (sameOrigin(origin, req.headers.host)) return 'continue';
     if (!anyOrigin && !allowed.has(origin)) {
       sendError(res, 403, `origin ${origin} is not allowed; start the collector with --origin ${origin}`);
       return 'answered';

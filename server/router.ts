@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsOutcome } from './cors';
+import { DASHBOARD_ROUTES } from './dashboard/routes';
 import { sendError, sendJson } from './respond';
 import { handleBatch } from './routes/batch';
 import type { RouteContext } from './routes/context';
@@ -17,6 +18,7 @@ const healthz: Handler = (_req, res) => sendJson(res, 200, { ok: true });
 // Path → method → handler. HEAD is answered like GET (node drops the body).
 const ROUTES: Record<string, Record<string, Handler>> = {
   '/healthz': { GET: healthz, HEAD: healthz },
+  ...DASHBOARD_ROUTES,
   '/v1/batch': { POST: handleBatch },
   '/v1/stats': { GET: handleStats, HEAD: handleStats },
   '/v1/cooccurrence': { GET: handleCooccurrence, HEAD: handleCooccurrence },

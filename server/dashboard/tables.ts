@@ -3,7 +3,7 @@
  * the HTML table (formatted for people) and its CSV (raw numbers for spreadsheets),
  * so the two can never disagree. Pure, and tested without a browser.
  */
-import type { GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport } from '../report-types';
+import type { GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport, UpliftReport } from '../report-types';
 import { toCsv, type CsvCell } from './csv';
 import type { Formats } from './format';
 
@@ -220,5 +220,15 @@ export function kpiDailyTable(report: Report): TableModel {
     caption: 'Site figures per day',
     columns: [{ label: 'Day', kind: 'text' }, { label: 'Visitors', kind: 'int' }, { label: 'Orders', kind: 'int' }, { label: 'Revenue', kind: 'money' }],
     rows: report.kpis.daily.map((d) => [d.day, d.visitors, d.orders, d.revenue]),
+  };
+}
+
+/** Daily uplift against the holdout (the site-wide one's chart's text alternative). */
+export function upliftDailyTable(u: UpliftReport, id: string, caption: string): TableModel {
+  return {
+    id,
+    caption,
+    columns: [{ label: 'Day', kind: 'text' }, { label: 'Uplift against the holdout', kind: 'change', ranged: true }],
+    rows: u.daily.map((d) => [d.day, { value: d.relative, low: d.low, high: d.high }]),
   };
 }

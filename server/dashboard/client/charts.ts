@@ -1,0 +1,133 @@
+/**
+ * The dashboard's charts, drawn with uPlot (1.6.32, pinned): chosen for size, about
+ * 50 KB minified with no dependencies, drawing on canvas, where Chart.js is about
+ * 200 KB and Observable Plot brings d3 (several hundred). uPlot styles its own
+ * elements only through CSSOM properties and classes, so it runs under the page's
+ * strict CSP; its style sheet is served as a file (/dashboard/uplot.css).
+ *
+ * Each chart is a figure whose caption names the table holding the same figures:
+ * the table is the text alternative. Lines differ by dash as well as colour.
+ */
+import uPlot from 'uplot';
+import type { Formats } from '../format';
+import type { DailyPoint, PlacementReport, UpliftReport } from '../../report-types';
+import { el } from './dom';
+
+// Okabe–Ito: told apart with the common colour-vision deficiencies.
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+const HOLDOUT = '#6b6b6b';
+const HEIGHT = 240;
+
+const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
+const translucent = (hex: string) => `${hex}26`;
+
+interface Line {
+  name: string;
+  color: string;
+  dash?: number[];
+  /** One value, low and high per day, aligned with the chart's days. */
+  values: (number | null)[];
+  low: (number | null)[];
+  high: (number | null)[];
+}
+
+/** The legend, as a list: the name is text, the swatch only echoes the line. */
+function legend(lines: Line[]): HTMLElement {
+  return el(
+    'ul',
+    { class: 'legend' },
+    ...lines.map((line) => {
+      const swatch = el('span', { class: line.dash ? 'swatch dashed' : 'swatch', 'aria-hidden': 'true' });
+      // CSSOM, which the CSP allows (a style attribute would not be).
+      swatch.style.borderColor = line.color;
+      return el('li', {}, swatch, line.name);
+    }),
+  );
+}
+
+/** A uPlot chart of `lines` with their 95 % bands, in a figure captioned `caption`. */
+function chart(days: string[], lines: Line[], f: Formats, caption: string, label: string, zero: boolean): HTMLElement {
+  const frame = el('div', { class: 'chart', role: 'img', 'aria-label': label });
+  const figure = el('figure', {}, frame, legend(lines), el('figcaption', {}, caption));
+  const series: uPlot.Series[] = [{}];
+  const data: (number | null)[][] = [days.map(seconds)];
+  const bands: uPlot.Band[] = [];
+  for (const line of lines) {
+    const at = series.length;
+    series.push({ label: line.name, stroke: line.color, width: 2, dash: line.dash, points: { show: days.length < 40 } });
+    series.push({ label: `${line.name} 95% low`, stroke: 'transparent', width: 0, points: { show: false } });
+    series.push({ label: `${line.name} 95% high`, stroke: 'transparent', width: 0, points: { show: false } });
+    data.push(line.values, line.low, line.high);
+    bands.push({ series: [at + 2, at + 1], fill: translucent(line.color) });
+  }
+  if (zero) {
+    series.push({ label: 'No effect', stroke: '#333333', width: 1, dash: [2, 4], points: { show: false } });
+    data.push(days.map(() => 0));
+  }
+  const options: uPlot.Options = {
+    width: 320,
+    height: HEIGHT,
+    series,
+    bands,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    // Days are UTC days: axis labels must not shift to the viewer's time zone.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+    scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(zero ? 0.01 : 0.001, max ?? 0)] } },
+    axes: [{}, { size: 60, values: (_u, splits) => splits.map((v) => (zero ? f.change(v) : f.rate(v))) }],
+  };
+  const plot = new uPlot(options, data as uPlot.AlignedData, frame);
+  // Sized to its container once on the page, and again whenever that changes (a phone turned).
+  const fit = () => plot.setSize({ width: Math.max(240, frame.clientWidth), height: HEIGHT });
+  new ResizeObserver(fit).observe(frame);
+  return figure;
+}
+
+const align = (days: string[], daily: DailyPoint[]) => {
+  const byDay = new Map(daily.map((d) => [d.day, d.conversionRate]));
+  return {
+    values: days.map((d) => byDay.get(d)?.rate ?? null),
+    low: days.map((d) => byDay.get(d)?.low ?? null),
+    high: days.map((d) => byDay.get(d)?.high ?? null),
+  };
+};
+
+/** Daily conversion rate of each variant (and the holdout, dashed) with its band; null without days. */
+export function conversionChart(p: PlacementReport, f: Formats, tableCaption: string): HTMLElement | null {
+  const groups = [...p.variants.map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
+  const days = [...new Set(groups.flatMap((g) => g.daily.map((d) => d.day)))].sort();
+  if (days.length === 0) return null;
+  const lines: Line[] = groups.map((g, i) => {
+    const isHoldout = p.holdout !== null && i === groups.length - 1;
+    return { name: g.name, color: isHoldout ? HOLDOUT : PALETTE[i % PALETTE.length], dash: isHoldout ? [6, 4] : undefined, ...align(days, g.daily) };
+  });
+  return chart(
+    days,
+    lines,
+    f,
+    `Conversion rate per day and variant; shaded: 95 % interval. The same figures: table “${tableCaption}”.`,
+    `Chart of the daily conversion rate of ${groups.length} groups of placement ${p.placement}`,
+    false,
+  );
+}
+
+/** Daily uplift of treatment over holdout with its band, against a dashed "no effect" line. */
+export function upliftChart(u: UpliftReport, f: Formats, what: string, tableCaption: string): HTMLElement | null {
+  const days = u.daily.map((d) => d.day);
+  if (days.length === 0) return null;
+  const line: Line = {
+    name: 'Uplift against the holdout',
+    color: PALETTE[2],
+    values: u.daily.map((d) => d.relative),
+    low: u.daily.map((d) => d.low),
+    high: u.daily.map((d) => d.high),
+  };
+  return chart(
+    days,
+    [line],
+    f,
+    `Uplift of personalisation over the holdout per day; shaded: 95 % interval; dotted: no effect. The same figures: table “${tableCaption}”.`,
+    `Chart of the daily uplift against the holdout of ${what}`,
+    true,
+  );
+}
