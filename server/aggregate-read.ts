@@ -40,7 +40,8 @@ export function conversionOf(properties: Record<string, unknown>): ConversionFac
     variant: variant as string,
     segment: (segment as string | null | undefined) ?? '',
     grp: group === 'holdout' ? 'holdout' : 'treatment',
-    value: typeof value === 'number' ? value : 0,
+    // Validated at the door, but a file upgraded from schema 1 holds events accepted before that check.
+    value: typeof value === 'number' ? (amount(value) ?? 0) : 0,
   };
 }
 
