@@ -2,13 +2,18 @@
 // (examples/) and the built SDK (dist/) on http://127.0.0.1:5173 (PORT overrides),
 // and the collector on http://127.0.0.1:8787, storing into .demo/attune.sqlite.
 // The demo pages send to that address, so the collector's port is fixed. The collector
-// is seeded with a synthetic shopping history (scripts/seed-demo.mjs, stored once however
-// often it is sent), so recommendations have data to show.
+// is seeded with a synthetic shopping history (scripts/seed-demo.mjs), so recommendations
+// have data to show, and with a simulation of visitors through the demo's real placements,
+// holdout, quiz and rows (scripts/simulate-visitors.mjs), so the dashboard has a winner and
+// an uplift to show; both are stored once however often they are sent. The dashboard
+// (/dashboard?site=demo) needs the admin token, made once per .demo/ folder and printed.
+import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describeSeeding, seedDemo } from './seed-demo.mjs';
+import { describeSimulation, seedSimulation } from './simulate-visitors.mjs';
 import { startStaticServer } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +21,21 @@ const at = (...parts) => join(root, ...parts);
 const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs', 'dist/collector.mjs'];
 const BUILD_INPUTS = ['src', 'server', 'package.json', 'package-lock.json', 'rollup.config.mjs', 'tsconfig.json'];
 const COLLECTOR_PORT = 8787;
+
+/**
+ * The demo's admin token: ATTUNE_ADMIN_TOKEN if set, else the one kept in
+ * .demo/admin-token (owner-only), made on the first run, so a restart keeps the
+ * dashboard's sign-in working.
+ */
+function adminToken() {
+  if (process.env.ATTUNE_ADMIN_TOKEN) return { token: process.env.ATTUNE_ADMIN_TOKEN, source: 'ATTUNE_ADMIN_TOKEN' };
+  const file = at('.demo/admin-token');
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (kept.length >= 16) return { token: kept, source: '.demo/admin-token' };
+  const token = randomBytes(18).toString('base64url');
+  writeFileSync(file, token + '\n', { mode: 0o600 });
+  return { token, source: '.demo/admin-token, made now' };
+}
 
 /** Runs an npm command in the repository, stopping the demo if it fails. */
 function npm(...args) {
@@ -55,12 +75,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 // Every service the demo runs; each has a name, a url and close(). Another one
 // (the collector, say) is started by adding it here.
 const services = [];
+let admin;
 try {
   const shop = await startStaticServer({ roots: [at('examples'), at('dist')], port });
   services.push({ name: 'demo shop', ...shop });
   const { startCollector } = await import(at('dist/collector.mjs'));
-  mkdirSync(at('.demo'), { recursive: true });
-  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), origins: [shop.url] });
+  mkdirSync(at('.demo'), { recursive: true, mode: 0o700 });
+  admin = adminToken();
+  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), origins: [shop.url], adminToken: admin.token });
   services.push({ name: 'collector', ...collector });
 } catch (error) {
   if (error.code !== 'EADDRINUSE') throw error;
@@ -79,8 +101,19 @@ try {
 } catch (error) {
   console.error(`The demo collector was not seeded (${error.message}); recommendations start empty.`);
 }
+// The same visitors and messageIds every run: on a later day nothing new is stored and the
+// simulated weeks keep their first dates (delete .demo/ for a history ending yesterday).
+try {
+  const sdk = await import(pathToFileURL(at('dist/index.mjs')).href);
+  console.log(describeSimulation(await seedSimulation(collector.url, { sdk, site: 'demo' })));
+} catch (error) {
+  console.error(`The demo's visitors were not simulated (${error.message}); the dashboard starts empty.`);
+}
 
 for (const service of services) console.log(`${service.name}: ${service.url}/`);
+// The token on a line of its own, never in the URL, where history and referrers would keep it.
+console.log(`dashboard, for the shop owner: ${collector.url}/dashboard?site=demo`);
+console.log(`  admin token, asked for once when signing in (${admin.source}): ${admin.token}`);
 console.log('Press Ctrl-C to stop.');
 
 let stopping = false;

@@ -39,16 +39,16 @@ const LIBRARY = { name: 'attune-demo-simulation', version: '1' };
  * `quizBoost` after a finished quiz. An order follows a cart with `orderRate`.
  */
 export const GROUND_TRUTH = Object.freeze({
-  cartRate: Object.freeze({ default: 0.07, 'new-season': 0.09, 'free-repairs': 0.18, targeted: 0.08 }),
+  cartRate: Object.freeze({ default: 0.04, 'new-season': 0.07, 'free-repairs': 0.2, targeted: 0.075 }),
   quizBoost: 1.1,
   orderRate: 0.4,
   /** Share of first visits arriving from the `?utm_campaign=repair` campaign. */
   campaignShare: 0.08,
   /** Chance of a second visit, 1 to 6 days after the first; higher after a finished quiz. */
   returnRate: 0.35,
-  returnAfterQuiz: 0.6,
+  returnAfterQuiz: 0.7,
   /** Chance that a home-page visit starts the quiz (once per visitor), and of leaving at each question. */
-  quizRate: 0.25,
+  quizRate: 0.35,
   quizLeaveRate: 0.07,
 });
 

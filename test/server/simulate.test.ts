@@ -129,6 +129,9 @@ describe('scripts/simulate-visitors.mjs', () => {
       expect(leader.probabilityToBeBest).toBeGreaterThanOrEqual(0.95);
       expect(placement.uplift!.conversionRate.relative).toBeGreaterThan(0);
       expect(placement.uplift!.conversionRate.low).toBeGreaterThan(0);
+      // Or the dashboard would say "too little data" instead of naming the winner and the uplift.
+      expect(placement.enoughData.enough).toBe(true);
+      expect(placement.uplift!.enoughData.enough).toBe(true);
     });
   });
 });
