@@ -15,8 +15,15 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
 // Segment or RudderStack) can be pointed at this collector unchanged.
 const ALLOWED_HEADERS = 'Content-Type, If-None-Match, Authorization';
 
-/** True when `origin` names the host the request was sent to. */
-function sameOrigin(origin: string, host: string | undefined): boolean {
+/**
+ * True for a request from the collector's own pages: the browser says so in
+ * Sec-Fetch-Site (which pages cannot set), or Origin names the host it was sent to.
+ * Under `Referrer-Policy: no-referrer` Chromium sends `Origin: null` with a form's
+ * same-origin POST, so Origin alone would refuse the dashboard's own sign-in.
+ */
+function sameOrigin(req: IncomingMessage, origin: string): boolean {
+  if (req.headers['sec-fetch-site'] === 'same-origin') return true;
+  const host = req.headers.host;
   if (!host || origin === 'null') return false;
   try {
     return new URL(origin).host === host;
@@ -43,7 +50,7 @@ export function createCors(origins: readonly string[]): (req: IncomingMessage, r
     if (origin === undefined) return 'continue';
     // The collector's own pages (the dashboard's forms) are not cross-origin: browsers
     // send Origin on same-origin POSTs too. No CORS headers are needed for them.
-    if (sameOrigin(origin, req.headers.host)) return 'continue';
+    if (sameOrigin(req, origin)) return 'continue';
     if (!anyOrigin && !allowed.has(origin)) {
       sendError(res, 403, `origin ${origin} is not allowed; start the collector with --origin ${origin}`);
       return 'answered';

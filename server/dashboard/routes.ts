@@ -59,12 +59,14 @@ export function overTls(req: IncomingMessage): boolean {
  * Why a state-changing request is refused as cross-site, or null when it comes from
  * the dashboard itself. The SameSite=Strict cookie already keeps other sites from
  * riding the session; this also refuses a cross-site sign-in (login CSRF) and covers
- * browsers without SameSite. Requests with neither header (curl) pass: they carry
- * no ambient credentials a site could borrow.
+ * browsers without SameSite. Sec-Fetch-Site, which pages cannot set, decides where
+ * the browser sends it; Origin only where it does not (under `no-referrer`, Chromium
+ * sends `Origin: null` even from the page's own form). Requests with neither header
+ * (curl) pass: they carry no ambient credentials a site could borrow.
  */
 export function crossSiteReason(req: IncomingMessage): string | null {
   const fetchSite = req.headers['sec-fetch-site'];
-  if (typeof fetchSite === 'string' && fetchSite !== 'same-origin' && fetchSite !== 'none') return `Sec-Fetch-Site is ${fetchSite}`;
+  if (typeof fetchSite === 'string') return fetchSite === 'same-origin' || fetchSite === 'none' ? null : `Sec-Fetch-Site is ${fetchSite}`;
   const origin = req.headers.origin;
   if (origin === undefined) return null;
   let host: string | undefined;

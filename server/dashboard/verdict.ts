@@ -56,8 +56,9 @@ export function ratioVerdict(check: RatioCheck, f: Formats): Verdict | null {
 export function variantVerdict(v: VariantReport, defaultName: string | null, f: Formats): Verdict {
   const name = subject(v.variant);
   const best = `${f.chance(v.probabilityToBeBest)} likely to be best`;
-  if (v.isDefault) return { tone: 'unclear', text: `${name} is the default, which the others are compared with; ${best}.` };
-  const base = defaultName ? `the default (${defaultName})` : 'the default';
+  if (v.isDefault) return { tone: 'unclear', text: `The default, ${v.variant}, is what the others are compared with; ${best}.` };
+  // "the default (default)" says nothing twice.
+  const base = defaultName && defaultName.toLowerCase() !== 'default' ? `the default (${defaultName})` : 'the default';
   const lift = v.lift;
   if (!lift || lift.relative == null || lift.low == null || lift.high == null) {
     return { tone: 'unclear', text: `${name} cannot be compared with ${base} yet: it has no conversions to compare with; ${best}.` };

@@ -17,6 +17,8 @@ import { el } from './dom';
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000'];
 const HOLDOUT = '#6b6b6b';
 const HEIGHT = 240;
+const DAY_STEPS = [1, 2, 7, 14, 28, 91].map((days) => days * 86_400);
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 const translucent = (hex: string) => `${hex}26`;
@@ -74,7 +76,8 @@ function chart(days: string[], lines: Line[], f: Formats, caption: string, label
     // Days are UTC days: axis labels must not shift to the viewer's time zone.
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(zero ? 0.01 : 0.001, max ?? 0)] } },
-    axes: [{}, { size: 60, values: (_u, splits) => splits.map((v) => (zero ? f.change(v) : f.rate(v))) }],
+    // Whole days only: the figures are per UTC day, so hour ticks would mean nothing.
+    axes: [{ incrs: DAY_STEPS, values: (_u, splits) => splits.map((s) => dayLabel.format(new Date(s * 1000))) }, { size: 60, values: (_u, splits) => splits.map((v) => (zero ? f.change(v) : f.rate(v))) }],
   };
   const plot = new uPlot(options, data as uPlot.AlignedData, frame);
   // Sized to its container once on the page, and again whenever that changes (a phone turned).

@@ -9,22 +9,23 @@ const [base, eco, hostile] = p.variants;
 
 describe('variant verdicts', () => {
   it('says a clear winner in words, with its interval and chance to be best', () => {
+    expect(variantVerdict(eco, 'plain', f).text).toBe('Eco converts 18% better than the default (plain) (95%: +4% to +33%); 97% likely to be best.');
     expect(variantVerdict(eco, 'default', f)).toEqual({
       tone: 'positive',
-      text: 'Eco converts 18% better than the default (default) (95%: +4% to +33%); 97% likely to be best.',
+      text: 'Eco converts 18% better than the default (95%: +4% to +33%); 97% likely to be best.',
     });
   });
   it('calls a difference whose interval straddles zero unclear, whatever its point estimate', () => {
     const v = variantVerdict(hostile, 'default', f);
     expect(v.tone).toBe('unclear');
-    expect(v.text).toBe('<img src=x onerror=alert(1)> is not clearly better or worse than the default (default): the difference is somewhere from -20% to +10% (95%); 1% likely to be best.');
+    expect(v.text).toBe('<img src=x onerror=alert(1)> is not clearly better or worse than the default: the difference is somewhere from -20% to +10% (95%); 1% likely to be best.');
   });
   it('says a clear loser is worse', () => {
     const loser = { ...eco, lift: { relative: -0.12, low: -0.2, high: -0.03, probabilityBetter: 0.01 }, probabilityToBeBest: 0.004 };
     expect(variantVerdict(loser, null, f).text).toBe('Eco converts 12% worse than the default (95%: -20% to -3%); <1% likely to be best.');
   });
   it('names the default as the baseline, and says when no lift can be computed', () => {
-    expect(variantVerdict(base, 'default', f).text).toBe('Default is the default, which the others are compared with; 2% likely to be best.');
+    expect(variantVerdict(base, 'default', f).text).toBe('The default, default, is what the others are compared with; 2% likely to be best.');
     expect(variantVerdict({ ...eco, lift: null }, 'default', f).tone).toBe('unclear');
     expect(variantVerdict({ ...eco, probabilityToBeBest: 0.9999 }, 'default', f).text).toMatch(/>99% likely to be best/);
   });
