@@ -37,6 +37,8 @@ export async function run() {
     { name: 'attune.quiz.min.js', role: 'add-on, pages with a quiz (#6)', goal: QUIZ_GZIP_GOAL, shared: true },
     { name: 'attune.recs.min.js', role: 'add-on, pages with a recommendation row or a catalog (#7)', goal: RECS_GZIP_GOAL, shared: true },
     { name: 'attune.triggers.min.js', role: 'add-on, pages with a catalog', shared: true, optional: true },
+    // Not a visitor's cost: the collector's dashboard, loaded by the site's admins only (uPlot is most of it).
+    { name: 'dashboard/app.js', role: 'collector dashboard, admins only (uPlot bundled)', optional: true },
   ];
   const table = [['file', 'role', 'minified B', 'gzip -9 B', 'brotli 11 B', 'budget / goal (gzip)']];
   const summary = [];
