@@ -1,48 +1,39 @@
 #!/usr/bin/env node
 /**
  * Collector ingest benchmark: the built collector (dist/collector.mjs) in a child
- * process on a temporary SQLite file, fed 100,000 events in batches of 50 by 8
- * concurrent clients over loopback. Prints events/s (goal ≥ 20,000) and the server's
- * memory; then how long the pull endpoints take on what was ingested; then how long
- * a co-occurrence rebuild of 1,000,000 interactions takes and how long /healthz takes
- * meanwhile (the rebuild runs off the event loop, so it should stay in milliseconds).
- * It prints figures and never fails on speed.
+ * process on a fresh temporary SQLite file, fed 100,000 events in batches of 50 by 8
+ * concurrent clients over loopback, alternately with a baseline collector built from
+ * git (BASELINE_REF) on the same batches, so that machine load weighs on both alike.
+ * Prints events/s and server CPU per event of each, and their ratio (goal: the current
+ * collector at most 10 % slower); then the server's memory, how long the pull endpoints
+ * take on what was ingested, and how long a co-occurrence rebuild of 1,000,000
+ * interactions takes and /healthz meanwhile. It prints figures and never fails on speed.
  *
- *   npm run build && node bench/collector.mjs [--events 100000] [--batch 50] [--clients 8] [--interactions 1000000]
+ *   npm run build && node bench/collector.mjs [--events 100000] [--batch 50] [--clients 8]
+ *     [--rounds 2] [--baseline <git ref>|none] [--visitors-per-batch 0] [--interactions 1000000]
  *
+ * `--visitors-per-batch 0` (the default) gives each event a random one of 5,000 visitors;
+ * `1` makes each batch one visitor's, which is how the SDK sends (one browser's outbox).
  * `npm run bench` (bench/run.mjs) imports this module and calls `run()`, which returns
- * the summary rows.
+ * the summary rows. The child process, the baseline's build and the HTTP helpers are in
+ * bench/collector-lib.mjs.
  */
 import Database from 'better-sqlite3';
-import { fork } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median, quantile } from './lib.mjs';
+import { buildBaseline, COLLECTOR, get, nextMessage, post, startChild } from './collector-lib.mjs';
+import { heading, median, printTable, quantile } from './lib.mjs';
 
-const COLLECTOR = fileURLToPath(new URL('../dist/collector.mjs', import.meta.url));
 const SITE = 'bench';
+/** The last commit before the report aggregates (schema 2, server/aggregates.ts): ingest as it was before them. */
+export const BASELINE_REF = 'c2c848f';
 
-// Child mode: run the collector and answer memory questions over IPC, so the figures
-// are the server's alone, not the load generator's.
-if (process.argv[2] === '--serve') {
-  const { startCollector } = await import(COLLECTOR);
-  const collector = await startCollector({ port: 0, db: process.argv[3] });
-  process.on('message', async (message) => {
-    if (message === 'memory') process.send({ memory: process.memoryUsage(), cpu: process.cpuUsage() });
-    if (message === 'close') {
-      await collector.close();
-      process.exit(0);
-    }
-  });
-  // If the benchmark dies, the IPC channel closes: do not outlive it.
-  process.on('disconnect', () => collector.close().then(() => process.exit(0)));
-  process.send({ url: collector.url });
-} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await run(process.argv.slice(2));
 }
 
@@ -57,44 +48,106 @@ export async function run(args = []) {
       events: { type: 'string', default: '100000' },
       batch: { type: 'string', default: '50' },
       clients: { type: 'string', default: '8' },
+      rounds: { type: 'string', default: '2' },
+      baseline: { type: 'string', default: BASELINE_REF },
+      'visitors-per-batch': { type: 'string', default: '0' },
       interactions: { type: 'string', default: '1000000' },
     },
   });
-  const total = Number(values.events);
-  const batchSize = Number(values.batch);
-  const clients = Number(values.clients);
-  if (!existsSync(COLLECTOR)) {
-    throw new Error('dist/collector.mjs is missing: run `npm run build` first.');
-  }
+  const [total, batchSize, clients, rounds, perBatch] = ['events', 'batch', 'clients', 'rounds', 'visitors-per-batch'].map((k) => Number(values[k]));
+  const ref = values.baseline === 'none' ? null : values.baseline;
+  if (!existsSync(COLLECTOR)) throw new Error('dist/collector.mjs is missing: run `npm run build` first.');
   const serverDir = fileURLToPath(new URL('../server/', import.meta.url));
   const newestSource = Math.max(...readdirSync(serverDir, { recursive: true }).map((f) => statSync(join(serverDir, f)).mtimeMs));
   if (newestSource > statSync(COLLECTOR).mtimeMs) console.log('note: server/ changed since dist/collector.mjs was built; run `npm run build` to measure the current code.');
+  const mix = perBatch > 0 ? `each batch from ${perBatch} visitor${perBatch > 1 ? 's' : ''} (as the SDK sends: one browser's outbox)` : 'each event from a random one of 5,000 visitors';
+  const bodies = makeBatches(total, batchSize, 'm', perBatch);
+  const warm = makeBatches(500, batchSize, 'warm', perBatch);
+  const mb = (n) => (n / 1024 / 1024).toFixed(1);
+  heading('collector ingest (issue #13: against the collector before the report aggregates)');
+  let baseline;
+  let last;
+  try {
+    if (ref) {
+      const t = performance.now();
+      baseline = await buildBaseline(ref);
+      console.log(`baseline collector: ${ref} built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    console.log(`collector ingest: ${total} events in ${bodies.length} batches of ${batchSize}, ${clients} clients, ${mb(bodies.reduce((s, b) => s + b.length, 0))} MB of JSON; ${mix}`);
+    // Alternating, each run on a fresh database, so that the neighbours' load weighs on both alike.
+    const runs = [];
+    for (let round = 1; round <= rounds; round++) {
+      if (baseline) runs.push({ round, label: `baseline ${ref}`, ...(await ingest(baseline.file, bodies, total, warm, clients)) });
+      runs.push({ round, label: 'current', ...(last = await ingest(COLLECTOR, bodies, total, warm, clients, round === rounds)) });
+    }
+    const cpuUs = (r) => (r.cpuSeconds / total) * 1e6;
+    printTable([
+      ['round', 'collector', 'events/s', 'CPU µs/event', 'batch p50 ms', 'p95 ms', 'stored', 'failed'],
+      ...runs.map((r) => [r.round, r.label, Math.round(r.rate), cpuUs(r).toFixed(1), r.p50.toFixed(1), r.p95.toFixed(1), r.stored, r.failed]),
+    ]);
+    const side = (label) => runs.filter((r) => r.label.startsWith(label));
+    const rate = (label) => median(side(label).map((r) => r.rate));
+    const cpu = (label) => median(side(label).map(cpuUs));
+    const load = `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} CPUs`;
+    const rows = [{ metric: 'ingest', value: `${Math.round(rate('current'))} events/s`, note: `median of ${rounds}; ${mix}` }];
+    rows.push({ metric: 'server CPU', value: `${cpu('current').toFixed(1)} µs/event`, note: load });
+    console.log(`  current: median ${Math.round(rate('current'))} events/s, ${cpu('current').toFixed(1)} CPU µs per event; ${load}`);
+    if (baseline) {
+      const ratio = rate('current') / rate('baseline');
+      const verdict = `${Math.abs((1 - ratio) * 100).toFixed(1)} % ${ratio <= 1 ? 'slower' : 'faster'}; goal: at most 10 % slower`;
+      console.log(`  baseline ${ref}: median ${Math.round(rate('baseline'))} events/s, ${cpu('baseline').toFixed(1)} CPU µs per event`);
+      console.log(`  current / baseline: events/s ×${ratio.toFixed(3)} (${verdict}), CPU per event ×${(cpu('current') / cpu('baseline')).toFixed(3)}`);
+      rows.push(
+        { metric: `ingest, baseline ${ref}`, value: `${Math.round(rate('baseline'))} events/s`, note: `${cpu('baseline').toFixed(1)} CPU µs/event; the last commit before the report aggregates` },
+        { metric: 'ingest, current / baseline', value: `×${ratio.toFixed(3)}`, note: `${verdict}; CPU per event ×${(cpu('current') / cpu('baseline')).toFixed(3)}` },
+      );
+    }
+    const { memory, peak, url, agent, dbFile } = last;
+    console.log(`  current's last run: batch latency ms p50 ${last.p50.toFixed(1)}, p95 ${last.p95.toFixed(1)}, p99 ${last.p99.toFixed(1)}, max ${last.max.toFixed(1)}`);
+    console.log(`  server memory: rss ${mb(memory.rss)} MB (peak ${mb(peak.rss)}), heap used ${mb(memory.heapUsed)} MB (peak ${mb(peak.heapUsed)}), heap total ${mb(memory.heapTotal)} MB`);
+    rows.push({ metric: 'server RSS', value: `${mb(peak.rss)} MB`, note: 'peak during ingest' }, { metric: 'server heap used', value: `${mb(peak.heapUsed)} MB`, note: 'peak during ingest' });
+    for (const [label, path] of [['stats', '/v1/stats'], ['cooccurrence, cold', '/v1/cooccurrence'], ['cooccurrence, cached', '/v1/cooccurrence']]) {
+      const t = performance.now();
+      const { status, text } = await get(`${url}${path}?site=${SITE}`, agent);
+      const ms = performance.now() - t;
+      rows.push({ metric: `GET ${label}`, value: `${ms.toFixed(1)} ms`, note: `${status}, ${(text.length / 1024).toFixed(1)} KB` });
+      console.log(`  GET ${path}: ${status}, ${(text.length / 1024).toFixed(1)} KB in ${ms.toFixed(1)} ms`);
+    }
+    rows.push(...(await rebuildFigures(url, dbFile, Number(values.interactions))));
+    return rows;
+  } finally {
+    await last?.close?.();
+    await baseline?.remove();
+  }
+}
+
+// One ingest of `bodies` into a fresh database by `clients` clients, each with one request
+// in flight at a time (bounded concurrency), after warm-up batches of its own (so JIT and
+// page cache do not count). With `keep`, the collector stays up for the pulls: close() it.
+async function ingest(file, bodies, total, warm, clients, keep = false) {
   const dir = await mkdtemp(join(tmpdir(), 'attune-bench-'));
   const dbFile = join(dir, 'bench.sqlite');
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', dbFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { child, url, stop } = await startChild(file, dbFile);
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const close = async () => {
+    agent.destroy();
+    await stop();
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
-    const { url } = await nextMessage(child, 'url');
-    const bodies = makeBatches(total, batchSize);
-    const bytes = bodies.reduce((sum, b) => sum + b.length, 0);
-    const agent = new Agent({ keepAlive: true, maxSockets: clients });
-
-    // Warm-up: a few batches of their own, so JIT and page cache do not count against the run.
-    for (const body of makeBatches(500, batchSize, 'warm')) await post(url, agent, body);
-
+    for (const body of warm) await post(url, agent, body);
     const peak = { rss: 0, heapUsed: 0 };
-    const sampler = setInterval(async () => {
-      const { memory } = await nextMessage(child, 'memory', 'memory');
+    const sample = ({ memory }) => {
       peak.rss = Math.max(peak.rss, memory.rss);
       peak.heapUsed = Math.max(peak.heapUsed, memory.heapUsed);
-    }, 200);
-
+    };
+    const sampler = setInterval(() => nextMessage(child, 'memory', 'memory').then(sample, () => {}), 200);
     const { cpu: cpuBefore } = await nextMessage(child, 'memory', 'memory');
     const latencies = [];
     let next = 0;
     let stored = 0;
     let failed = 0;
     const started = performance.now();
-    // 8 clients, each with one request in flight at a time: bounded concurrency.
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (next < bodies.length) {
@@ -109,43 +162,20 @@ export async function run(args = []) {
     );
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const { memory, cpu } = await nextMessage(child, 'memory', 'memory');
+    const last = await nextMessage(child, 'memory', 'memory');
+    sample(last);
+    const { memory, cpu } = last;
     // CPU time the server itself used: on a shared machine the wall-clock rate depends on
-    // the neighbours, this does not.
+    // the neighbours, this much less.
     const cpuSeconds = (cpu.user - cpuBefore.user + cpu.system - cpuBefore.system) / 1e6;
-
-    latencies.sort((a, b) => a - b);
-    const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
-    const mb = (n) => (n / 1024 / 1024).toFixed(1);
-    console.log(`collector ingest: ${total} events in ${bodies.length} batches of ${batchSize}, ${clients} clients, ${mb(bytes)} MB of JSON`);
-    console.log(`  ${Math.round(total / seconds)} events/s (goal ≥ 20000), ${seconds.toFixed(2)} s; stored ${stored}, failed batches ${failed}`);
-    console.log(`  server CPU ${cpuSeconds.toFixed(2)} s (${Math.round(total / cpuSeconds)} events per CPU-second); load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs`);
-    console.log(`  batch latency ms: p50 ${pct(0.5)}, p95 ${pct(0.95)}, p99 ${pct(0.99)}, max ${latencies.at(-1).toFixed(1)}`);
-    console.log(`  server memory: rss ${mb(memory.rss)} MB (peak ${mb(Math.max(peak.rss, memory.rss))}), heap used ${mb(memory.heapUsed)} MB (peak ${mb(Math.max(peak.heapUsed, memory.heapUsed))}), heap total ${mb(memory.heapTotal)} MB`);
-
-    const pulls = [];
-    for (const [label, path] of [['stats', '/v1/stats'], ['cooccurrence, cold', '/v1/cooccurrence'], ['cooccurrence, cached', '/v1/cooccurrence']]) {
-      const t = performance.now();
-      const { status, text } = await get(`${url}${path}?site=${SITE}`, agent);
-      const ms = performance.now() - t;
-      pulls.push({ metric: `GET ${label}`, value: `${ms.toFixed(1)} ms`, note: `${status}, ${(text.length / 1024).toFixed(1)} KB` });
-      console.log(`  GET ${path}: ${status}, ${(text.length / 1024).toFixed(1)} KB in ${ms.toFixed(1)} ms`);
-    }
-    const rebuild = await rebuildFigures(url, dbFile, Number(values.interactions));
-    agent.destroy();
-    child.send('close');
-    await new Promise((resolve) => child.once('exit', resolve));
-    return [
-      { metric: 'ingest', value: `${Math.round(total / seconds)} events/s`, note: `goal ≥ 20000; ${total} events, batches of ${batchSize}, ${clients} clients` },
-      { metric: 'server CPU', value: `${Math.round(total / cpuSeconds)} events/CPU-s`, note: `load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} CPUs` },
-      { metric: 'server RSS', value: `${mb(Math.max(peak.rss, memory.rss))} MB`, note: 'peak during ingest' },
-      { metric: 'server heap used', value: `${mb(Math.max(peak.heapUsed, memory.heapUsed))} MB`, note: 'peak during ingest' },
-      ...pulls,
-      ...rebuild,
-    ];
-  } finally {
-    if (child.exitCode === null) child.kill();
-    await rm(dir, { recursive: true, force: true });
+    const [p50, p95, p99] = [0.5, 0.95, 0.99].map((q) => quantile(latencies, q));
+    const figures = { rate: total / seconds, seconds, cpuSeconds, stored, failed, p50, p95, p99, max: Math.max(...latencies), memory, peak };
+    if (keep) return { ...figures, url, agent, dbFile, close };
+    await close();
+    return figures;
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
@@ -199,58 +229,13 @@ async function rebuildFigures(url, dbFile, count) {
   ];
 }
 
-// Waits for the child's next message carrying `key`, after sending `ask` if given.
-function nextMessage(child, key, ask) {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message) => {
-      if (message && key in message) {
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message);
-      }
-    };
-    const onExit = (code) => reject(new Error(`collector exited with code ${code}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (ask) child.send(ask);
-  });
-}
-
-function post(url, agent, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/batch?site=${SITE}`, {
-      method: 'POST',
-      agent,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function get(url, agent) {
-  return new Promise((resolve, reject) => {
-    request(url, { agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
 // A plausible mix of what the SDK sends, pre-serialised so that the clients spend their
 // time sending, not building JSON: page views, product views, variant impressions and
-// conversions, and orders of 1-4 products, from 5,000 visitors over 500 products.
-function makeBatches(total, batchSize, prefix = 'm') {
+// conversions (one in ten in the holdout), and orders of 1-4 products, from 5,000 visitors
+// over 500 products. `perBatch` > 0 draws that many visitors per batch and each event from
+// them; 0 draws each event's visitor afresh. The aggregates read and write rows per visitor,
+// so a batch of one visitor touches far fewer of them.
+function makeBatches(total, batchSize, prefix = 'm', perBatch = 0) {
   let seed = 42;
   const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
   const pick = (n) => Math.floor(random() * n);
@@ -265,9 +250,11 @@ function makeBatches(total, batchSize, prefix = 'm') {
   };
   const start = Date.UTC(2024, 4, 1);
   const events = [];
+  let visitors = [];
   for (let i = 0; i < total; i++) {
+    if (perBatch > 0 && i % batchSize === 0) visitors = Array.from({ length: perBatch }, () => `visitor-${pick(5000)}`);
     const base = {
-      anonymousId: `visitor-${pick(5000)}`,
+      anonymousId: perBatch > 0 ? visitors[pick(perBatch)] : `visitor-${pick(5000)}`,
       messageId: `${prefix}-${i}-${pick(1e9)}`,
       timestamp: new Date(start + i * 1000).toISOString(),
       context,
@@ -276,8 +263,8 @@ function makeBatches(total, batchSize, prefix = 'm') {
     const product = `p${pick(500)}`;
     if (r < 0.3) events.push({ type: 'page', name: 'Product', properties: { path: '/products' }, ...base });
     else if (r < 0.7) events.push({ type: 'track', event: 'Product Viewed', properties: { product_id: product, price: 19.9, category: 'shoes' }, ...base });
-    else if (r < 0.95) events.push({ type: 'track', event: 'Variant Viewed', properties: { placement: `place-${pick(4)}`, variant: `v${pick(3)}`, reason: 'bandit', segment: pick(2) ? 'returning' : 'new' }, ...base });
-    else if (r < 0.98) events.push({ type: 'track', event: 'Variant Converted', properties: { placement: `place-${pick(4)}`, variant: `v${pick(3)}`, goal: 'order', segment: pick(2) ? 'returning' : 'new' }, ...base });
+    else if (r < 0.95) events.push({ type: 'track', event: 'Variant Viewed', properties: { placement: `place-${pick(4)}`, variant: `v${pick(3)}`, reason: 'bandit', segment: pick(2) ? 'returning' : 'new', group: pick(10) ? 'treatment' : 'holdout' }, ...base });
+    else if (r < 0.98) events.push({ type: 'track', event: 'Variant Converted', properties: { placement: `place-${pick(4)}`, variant: `v${pick(3)}`, goal: 'order', segment: pick(2) ? 'returning' : 'new', group: pick(10) ? 'treatment' : 'holdout' }, ...base });
     else {
       const products = Array.from({ length: 1 + pick(4) }, () => ({ product_id: `p${pick(500)}`, price: 19.9, quantity: 1, category: 'shoes' }));
       events.push({ type: 'track', event: 'Order Completed', properties: { order_id: `o-${i}`, revenue: 39.8, currency: 'EUR', products }, ...base });

@@ -23,6 +23,8 @@ const BENCHES = [
   // The offline evaluation only (~8 s): Node query times, --ease and the widget bundles are `npm run bench:recs`'s.
   { name: 'recommendations (offline)', file: 'recs.mjs', options: { only: 'eval' } },
   { name: 'recommendations (Chromium)', file: 'recs-chromium.mjs' },
+  // Issue #13: GET /v1/report over 1,000,000 events ingested through the built collector (a minute or more).
+  { name: 'report (collector)', file: 'report.mjs' },
 ];
 /** Written separately; run last when it exists. */
 const COLLECTOR = { name: 'collector', file: 'collector.mjs' };
