@@ -152,7 +152,7 @@ describe('cross-site posts', () => {
 
     // With every origin allowed by CORS, the dashboard still refuses what is not its own.
     c = await startTestCollector({ adminToken: TOKEN, origins: ['*'] });
-    const attempts = [
+    const attempts: Record<string, string>[] = [
       { Origin: 'https://evil.example' },
       { Origin: 'null' },
       { 'Sec-Fetch-Site': 'cross-site' },
