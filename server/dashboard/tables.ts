@@ -3,7 +3,7 @@
  * the HTML table (formatted for people) and its CSV (raw numbers for spreadsheets),
  * so the two can never disagree. Pure, and tested without a browser.
  */
-import type { GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport, UpliftReport } from '../report-types';
+import type { GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport, UpliftReport, VariantReport } from '../report-types';
 import { toCsv, type CsvCell } from './csv';
 import type { Formats } from './format';
 
@@ -88,9 +88,14 @@ export function tableCsv(table: TableModel): string {
 
 const groupCells = (g: GroupFigures): Cell[] => [g.visitors, g.impressions, g.converters, ranged(g.conversionRate), g.value, { value: g.revenuePerVisitor.mean, low: g.revenuePerVisitor.low, high: g.revenuePerVisitor.high }];
 
+/** A placement's variants as the page lists them: the default first (the baseline), then the likeliest to be best. */
+export function orderedVariants(p: PlacementReport): VariantReport[] {
+  return [...p.variants].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || b.probabilityToBeBest - a.probabilityToBeBest);
+}
+
 /** A placement's variants and holdout: the numbers behind its verdicts. */
 export function placementTable(p: PlacementReport, index: number): TableModel {
-  const rows: Cell[][] = p.variants.map((v) => [
+  const rows: Cell[][] = orderedVariants(p).map((v) => [
     v.variant + (v.isDefault ? ' (default)' : ''),
     ...groupCells(v),
     v.lift && { value: v.lift.relative, low: v.lift.low, high: v.lift.high },
@@ -117,7 +122,7 @@ export function placementTable(p: PlacementReport, index: number): TableModel {
 
 /** A placement's daily conversion rate per variant, and its uplift: the text alternative of its charts. */
 export function placementDailyTable(p: PlacementReport, index: number): TableModel {
-  const groups = [...p.variants.map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
+  const groups = [...orderedVariants(p).map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
   const days = [...new Set(groups.flatMap((g) => g.daily.map((d) => d.day)))].sort();
   const uplift = new Map((p.uplift?.daily ?? []).map((d) => [d.day, d]));
   return {

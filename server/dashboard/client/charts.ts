@@ -11,6 +11,7 @@
 import uPlot from 'uplot';
 import type { Formats } from '../format';
 import type { DailyPoint, PlacementReport, UpliftReport } from '../../report-types';
+import { orderedVariants } from '../tables';
 import { el } from './dom';
 
 // Okabe–Ito: told apart with the common colour-vision deficiencies.
@@ -97,7 +98,7 @@ const align = (days: string[], daily: DailyPoint[]) => {
 
 /** Daily conversion rate of each variant (and the holdout, dashed) with its band; null without days. */
 export function conversionChart(p: PlacementReport, f: Formats, tableCaption: string): HTMLElement | null {
-  const groups = [...p.variants.map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
+  const groups = [...orderedVariants(p).map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
   const days = [...new Set(groups.flatMap((g) => g.daily.map((d) => d.day)))].sort();
   if (days.length === 0) return null;
   const lines: Line[] = groups.map((g, i) => {

@@ -6,7 +6,7 @@
 import type { Formats } from '../format';
 import type { PlacementReport, QuizReport, Report } from '../../report-types';
 import {
-  kpiDailyTable, kpiTable, placementDailyTable, placementTable, quizFunnelTable, quizOutcomeTables, rowsTable, upliftDailyTable,
+  kpiDailyTable, kpiTable, orderedVariants, placementDailyTable, placementTable, quizFunnelTable, quizOutcomeTables, rowsTable, upliftDailyTable,
 } from '../tables';
 import { placementVerdicts, TONE_LABEL, upliftVerdict, variantVerdict, type Verdict } from '../verdict';
 import { conversionChart, upliftChart } from './charts';
@@ -68,7 +68,7 @@ function placementSection(p: PlacementReport, index: number, f: Formats, site: s
     el('h3', { id: headingId }, p.placement),
     p.goals.length ? el('p', { class: 'goals' }, `Counted as a conversion: ${p.goals.join(', ')}.`) : null,
     verdictList(verdicts, `Verdict on ${p.placement}`),
-    verdictList(p.variants.map((v) => variantVerdict(v, p.defaultVariant, f)), `Each variant of ${p.placement}`),
+    verdictList(orderedVariants(p).map((v) => variantVerdict(v, p.defaultVariant, f)), `Each variant of ${p.placement}`),
     renderTable(placementTable(p, index), f, site),
     conversionChart(p, f, daily.caption),
     p.uplift ? upliftChart(p.uplift, f, `placement ${p.placement}`, daily.caption) : null,

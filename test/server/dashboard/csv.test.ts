@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFormats } from '../../../server/dashboard/format';
 import { csvCell, csvFileName, toCsv } from '../../../server/dashboard/csv';
-import { formatCell, placementTable, quizFunnelTable, tableCsv } from '../../../server/dashboard/tables';
+import { formatCell, orderedVariants, placementTable, quizFunnelTable, tableCsv } from '../../../server/dashboard/tables';
 import { placementFixture, reportFixture } from '../fixtures/report';
 
 // Input → the cell as written. Text starting with = + - @ tab or CR would run as a
@@ -55,5 +55,13 @@ describe('tables', () => {
     expect(formatCell(null, t.columns[1], f)).toBe('–');
     const funnel = quizFunnelTable(reportFixture().quizzes[0], 0);
     expect(funnel.rows.map((r) => r[0])).toEqual(['Started', 'Answered terrain', 'Answered budget', 'Completed', 'Gave up at budget']);
+  });
+});
+
+describe('variant order', () => {
+  it('lists the default first, then by chance to be best', () => {
+    const p = placementFixture();
+    const [base, eco, hostile] = p.variants;
+    expect(orderedVariants({ ...p, variants: [hostile, eco, base] }).map((v) => v.variant)).toEqual([base.variant, eco.variant, hostile.variant]);
   });
 });

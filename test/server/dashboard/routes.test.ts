@@ -12,6 +12,8 @@ import { startTestCollector, type TestCollector } from '../helpers';
 const TOKEN = 'dashboard-test-token-0123456789';
 const ASSETS = fileURLToPath(new URL('../../../dist/dashboard/app.js', import.meta.url));
 
+// Generous per-test timeouts: each test starts collectors and makes a dozen requests, on a 2-core machine
+// that may be running other suites.
 let c: TestCollector;
 afterEach(() => c?.stop());
 
@@ -32,7 +34,7 @@ function expectDashboardHeaders(res: Response) {
   expect(res.headers.get('x-frame-options')).toBe('DENY');
 }
 
-describe('dashboard pages', () => {
+describe('dashboard pages', { timeout: 20_000 }, () => {
   it('says the dashboard is off, and how to turn it on, without a configured token', async () => {
     c = await startTestCollector({ adminToken: undefined });
     const res = await get('/dashboard');
@@ -88,7 +90,7 @@ describe('dashboard pages', () => {
   });
 });
 
-describe('signing in', () => {
+describe('signing in', { timeout: 20_000 }, () => {
   it('asks for the token, refuses a wrong one with 401, and sets an HttpOnly SameSite=Strict cookie for the right one', async () => {
     c = await startTestCollector({ adminToken: TOKEN });
     const form = await get('/dashboard?site=shop-1');
@@ -142,7 +144,7 @@ describe('signing in', () => {
   });
 });
 
-describe('cross-site posts', () => {
+describe('cross-site posts', { timeout: 20_000 }, () => {
   it('are refused, by the CORS gate or by the dashboard itself, and set no cookie', async () => {
     c = await startTestCollector({ adminToken: TOKEN });
     const gated = await login(TOKEN, { Origin: 'https://evil.example' });
