@@ -4,6 +4,7 @@
  * times, and one upsert per row is what keeps ingest fast.
  */
 import type { Db } from './database';
+import { createVisitorDays } from './visitor-days';
 
 /** A `cohort_daily` row's key: site, day, kind, subject, arm, group, label. */
 export type CohortKey = [site: string, day: number, kind: string, subject: string, arm: string, grp: string, label: string];
@@ -50,13 +51,9 @@ export function createDailyDeltas(db: Db): DailyDeltas {
     `INSERT INTO daily_counts (site, day, metric, a, b, count, value) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site, day, metric, a, b) DO UPDATE SET count = count + excluded.count, value = value + excluded.value`,
   );
-  const upsertVisitorDay = db.prepare<[string, number, string, number]>(
-    `INSERT INTO visitor_days (site, day, visitor, ordered) VALUES (?, ?, ?, ?)
-     ON CONFLICT (site, day, visitor) DO UPDATE SET ordered = max(ordered, excluded.ordered) WHERE excluded.ordered > ordered`,
-  );
+  const days = createVisitorDays(db);
   let cohorts = new Map<string, CohortRow>();
   let counts = new Map<string, CountRow>();
-  let days = new Map<string, [string, number, string, number]>();
 
   return {
     cohort(key, f) {
@@ -79,21 +76,19 @@ export function createDailyDeltas(db: Db): DailyDeltas {
       } else counts.set(id, [site, day, metric, a, b, count, value]);
     },
     visitorDay(site, day, visitor, ordered) {
-      const id = keyOf([site, day, visitor]);
-      const row = days.get(id);
-      if (!row) days.set(id, [site, day, visitor, ordered ? 1 : 0]);
-      else if (ordered) row[3] = 1;
+      days.add(site, visitor, 'active', day);
+      if (ordered) days.add(site, visitor, 'ordered', day);
     },
     flush() {
       for (const row of cohorts.values()) upsertCohort.run(...row);
       for (const row of counts.values()) upsertCount.run(...row);
-      for (const row of days.values()) upsertVisitorDay.run(...row);
+      days.flush();
       this.clear();
     },
     clear() {
       cohorts = new Map();
       counts = new Map();
-      days = new Map();
+      days.clear();
     },
   };
 }

@@ -83,8 +83,29 @@ export function createAggregate(db: Db): Aggregate {
   );
   const deltas = createDailyDeltas(db);
 
-  const member = (key: MemberKey) => getMember.get(...key);
-  const save = (key: MemberKey, m: Member) => putMember.run(...key, m.day, m.label, m.conversions, m.value, m.last_seen);
+  // Members read or changed in this batch, written back once at its end: a batch from one
+  // browser touches the same few members on every page view and exposure.
+  const cache = new Map<string, { key: MemberKey; m: Member | undefined; dirty: boolean }>();
+  const member = (key: MemberKey): Member | undefined => {
+    const id = key.join('\0');
+    let entry = cache.get(id);
+    if (!entry) cache.set(id, (entry = { key, m: getMember.get(...key), dirty: false }));
+    return entry.m;
+  };
+  const save = (key: MemberKey, m: Member) => {
+    const id = key.join('\0');
+    const entry = cache.get(id);
+    if (entry) Object.assign(entry, { m, dirty: true });
+    else cache.set(id, { key, m, dirty: true });
+  };
+  const writeBack = () => {
+    for (const entry of cache.values()) {
+      if (!entry.dirty || !entry.m) continue;
+      const { day, label, conversions, value, last_seen } = entry.m;
+      putMember.run(...entry.key, day, label, conversions, value, last_seen);
+      entry.dirty = false;
+    }
+  };
 
   // A conversion of `value` by a member: its cohort row gains a conversion, maybe a
   // converting visitor, and the change in the member's squared value.
@@ -146,9 +167,13 @@ export function createAggregate(db: Db): Aggregate {
     v.conversions++;
     v.value += o.revenue;
     save(key, v);
+    // The query reads the table, so members this batch changed are written first; a member
+    // already held is used as held, so its later changes in the batch build on this one.
+    writeBack();
     for (const row of ordersCohorts.all(e.site, visitor)) {
       const k: MemberKey = [e.site, visitor, row.kind, row.subject, row.arm, row.grp];
-      convert(k, row, cohortOf(e.site, k, row), o.revenue);
+      const m = member(k)!;
+      convert(k, m, cohortOf(e.site, k, m), o.revenue);
     }
     // Each row is credited once per order, with the revenue of its clicked products in it.
     const credited = new Map<string, number>();
@@ -206,6 +231,7 @@ export function createAggregate(db: Db): Aggregate {
 
   return (events) => {
     deltas.clear();
+    cache.clear();
     for (const e of events) {
       const visitor = e.anonymousId ?? e.userId!;
       const day = dayOf(e.time);
@@ -221,6 +247,8 @@ export function createAggregate(db: Db): Aggregate {
       else if (name === 'Product List Viewed' || (name === 'Product Clicked' && e.properties.list_id !== undefined)) rowEvent(e, visitor, day);
       else if (SIGNAL_EVENTS.has(name)) deltas.count(e.site, day, 'signal', name, '', 1, 0);
     }
+    writeBack();
+    cache.clear();
     deltas.flush();
   };
 }

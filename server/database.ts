@@ -93,10 +93,18 @@ CREATE TABLE IF NOT EXISTS daily_counts (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS visitor_days (
   site    TEXT    NOT NULL,
-  day     INTEGER NOT NULL,
   visitor TEXT    NOT NULL,
-  ordered INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (site, day, visitor)
+  kind    TEXT    NOT NULL,
+  day     INTEGER NOT NULL,
+  PRIMARY KEY (site, visitor, kind, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS day_links (
+  site     TEXT    NOT NULL,
+  kind     TEXT    NOT NULL,
+  day      INTEGER NOT NULL,
+  prev_day INTEGER NOT NULL,
+  visitors INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (site, kind, day, prev_day)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS row_clicks (
   site       TEXT    NOT NULL,

@@ -52,18 +52,23 @@ export function createReportReader(db: Db): ReadReportRows {
      FROM cohort_daily WHERE site = ? AND day BETWEEN ? AND ?`,
   );
   const counts = db.prepare<[string, number, number], CountRow>('SELECT day, metric, a, b, count, value FROM daily_counts WHERE site = ? AND day BETWEEN ? AND ?');
-  const visitors = db.prepare<[string, number, number], { visitors: number; buyers: number }>(
-    `SELECT count(DISTINCT visitor) AS visitors, count(DISTINCT CASE WHEN ordered = 1 THEN visitor END) AS buyers
-     FROM visitor_days WHERE site = ? AND day BETWEEN ? AND ?`,
-  );
-  const daily = db
-    .prepare<[string, number, number]>('SELECT day, count(*) FROM visitor_days WHERE site = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day')
+  const links = db
+    .prepare<[string, number, number]>('SELECT kind, day, prev_day, visitors FROM day_links WHERE site = ? AND day BETWEEN ? AND ?')
     .raw(true);
+  // Distinct visitors (and buyers) over the range and per day, from the day links (see visitor-days.ts).
+  const distinct = (site: string, fromDay: number, toDay: number) => {
+    const totals = { active: 0, ordered: 0 };
+    const daily = new Map<number, number>();
+    for (const [kind, day, prev, visitors] of links.all(site, fromDay, toDay) as [keyof typeof totals, number, number, number][]) {
+      if (prev < fromDay) totals[kind] += visitors;
+      if (kind === 'active') daily.set(day, (daily.get(day) ?? 0) + visitors);
+    }
+    return { visitors: totals.active, buyers: totals.ordered, dailyVisitors: [...daily].sort((x, y) => x[0] - y[0]) };
+  };
   // One read transaction, so the three reads see the same moment of ingest.
   return db.transaction((site: string, fromDay: number, toDay: number) => ({
     cohorts: cohorts.all(site, fromDay, toDay),
     counts: counts.all(site, fromDay, toDay),
-    ...visitors.get(site, fromDay, toDay)!,
-    dailyVisitors: daily.all(site, fromDay, toDay) as [number, number][],
+    ...distinct(site, fromDay, toDay),
   }));
 }

@@ -98,7 +98,11 @@ export interface UpliftReport {
   holdout: { visitors: number; converters: number; value: number; conversionRate: RateWithInterval; revenuePerVisitor: MeanWithInterval };
   conversionRate: RelativeChange;
   revenuePerVisitor: RelativeChange;
-  /** Daily relative conversion-rate uplift (cohort days), for the uplift chart. */
+  /**
+   * Daily relative conversion-rate uplift (cohort days), for the uplift chart. Each point's
+   * interval is Katz's log interval (a normal approximation; null without a conversion on a
+   * side), not the Beta-ratio quadrature of the totals: it is drawn, not decided on.
+   */
   daily: { day: string; relative: number | null; low: number | null; high: number | null }[];
   enoughData: DataSufficiency;
 }

@@ -12,5 +12,6 @@ export { gammaP, gammaQ, chiSquareSurvival } from './incomplete-gamma';
 export { normalQuantile, studentTQuantile } from './normal-quantile';
 export { meanInterval, sampleVariance, type MeanInterval, type MomentSums } from './mean-interval';
 export { meanUplift, type MeanUplift } from './mean-uplift';
+export { riskRatio, type RatioInterval } from './risk-ratio';
 export { sampleRatioMismatch, SRM_THRESHOLD, type SampleRatioCheck } from './sample-ratio';
 export { twoProportionSampleSize, enoughData, type EnoughData, type EnoughDataOptions } from './sample-size';

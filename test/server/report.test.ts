@@ -185,6 +185,15 @@ describe('GET /v1/report over a hand-counted history', () => {
     ]);
   });
 
+  it('is the same whether the history comes in one batch or one event per batch', async () => {
+    collector = await seeded();
+    const whole = (await report(collector)).body;
+    await collector.stop();
+    collector = await startTestCollector({ config: CONFIG, adminToken: TOKEN, clock: () => CLOCK });
+    for (const event of HISTORY) expect((await collector.post({ batch: [event] }, { path: '/v1/batch?site=shop' })).status).toBe(200);
+    expect({ ...(await report(collector)).body, generatedAt: '' }).toEqual({ ...whole, generatedAt: '' });
+  });
+
   it('filters placements by segment and ranges by first-exposure day', async () => {
     collector = await seeded();
     expect((await report(collector, 'site=shop&from=2024-05-01&to=2024-05-10&segment=returning')).body.placements).toEqual([]);
@@ -233,7 +242,7 @@ describe('the schema upgrade', () => {
     const { dbFile, configFile } = { dbFile: collector.dbFile, configFile: `${collector.dir}/site-config.json` };
     await collector.close();
     const db = new Database(dbFile);
-    for (const table of ['cohort_members', 'cohort_daily', 'daily_counts', 'visitor_days', 'row_clicks']) db.exec(`DROP TABLE ${table}`);
+    for (const table of ['cohort_members', 'cohort_daily', 'daily_counts', 'visitor_days', 'day_links', 'row_clicks']) db.exec(`DROP TABLE ${table}`);
     // Version 1 counted the holdout's impressions into the default's row.
     db.exec("UPDATE variant_stats SET impressions = impressions + 2 WHERE variant = 'plain'");
     db.pragma('user_version = 1');
