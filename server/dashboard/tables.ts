@@ -3,7 +3,8 @@
  * the HTML table (formatted for people) and its CSV (raw numbers for spreadsheets),
  * so the two can never disagree. Pure, and tested without a browser.
  */
-import type { GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport, UpliftReport, VariantReport } from '../report-types';
+import { cumulativeRates, cumulativeUplift } from './cumulative';
+import type { DailyPoint, GroupFigures, PlacementReport, QuizReport, RateWithInterval, Report, RowReport, UpliftReport, VariantReport } from '../report-types';
 import { toCsv, type CsvCell } from './csv';
 import type { Formats } from './format';
 
@@ -120,30 +121,37 @@ export function placementTable(p: PlacementReport, index: number): TableModel {
   };
 }
 
-/** A placement's daily conversion rate per variant, and its uplift: the text alternative of its charts. */
+/** The groups a placement's charts draw: the default and the likeliest variants (at most `max`), then the holdout. */
+export function chartGroups(p: PlacementReport, max = Infinity): { name: string; daily: DailyPoint[]; holdout: boolean }[] {
+  return [
+    ...orderedVariants(p).slice(0, max).map((v) => ({ name: v.variant, daily: v.daily, holdout: false })),
+    ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily, holdout: true }] : []),
+  ];
+}
+
+/** The days of a placement's daily series, sorted. */
+export const placementDays = (p: PlacementReport): string[] =>
+  [...new Set([...p.variants.flatMap((v) => v.daily.map((d) => d.day)), ...(p.holdout?.daily.map((d) => d.day) ?? [])])].sort();
+
+/**
+ * A placement's conversion rate up to each day per variant (running totals of the
+ * daily cohorts), and the uplift so far: the text alternative of its charts, with
+ * every variant (the chart draws the likeliest few).
+ */
 export function placementDailyTable(p: PlacementReport, index: number): TableModel {
-  const groups = [...orderedVariants(p).map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
-  const days = [...new Set(groups.flatMap((g) => g.daily.map((d) => d.day)))].sort();
-  const uplift = new Map((p.uplift?.daily ?? []).map((d) => [d.day, d]));
+  const groups = chartGroups(p);
+  const days = placementDays(p);
+  const rates = groups.map((g) => cumulativeRates(g.daily, days));
+  const uplift = p.holdout ? cumulativeUplift(p.variants.map((v) => v.daily), p.holdout.daily, days) : null;
   return {
     id: `placement-${index}-daily`,
-    caption: `Placement ${p.placement}: conversion rate per day`,
+    caption: `Placement ${p.placement}: conversion rate so far, day by day`,
     columns: [
-      { label: 'Day', kind: 'text' },
+      { label: 'Up to day', kind: 'text' },
       ...groups.map((g): Column => ({ label: g.name, kind: 'rate', ranged: true })),
-      ...(p.uplift ? [{ label: 'Uplift against the holdout', kind: 'change', ranged: true } as Column] : []),
+      ...(uplift ? [{ label: 'Uplift against the holdout', kind: 'change', ranged: true } as Column] : []),
     ],
-    rows: days.map((day) => {
-      const row: Cell[] = [day, ...groups.map((g) => {
-        const point = g.daily.find((d) => d.day === day);
-        return point ? ranged(point.conversionRate) : null;
-      })];
-      if (p.uplift) {
-        const u = uplift.get(day);
-        row.push(u ? { value: u.relative, low: u.low, high: u.high } : null);
-      }
-      return row;
-    }),
+    rows: days.map((day, i) => [day, ...rates.map((r) => (r[i].value == null ? null : r[i])), ...(uplift ? [uplift[i].value == null ? null : uplift[i]] : [])]),
   };
 }
 

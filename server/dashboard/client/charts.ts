@@ -10,8 +10,9 @@
  */
 import uPlot from 'uplot';
 import type { Formats } from '../format';
-import type { DailyPoint, PlacementReport, UpliftReport } from '../../report-types';
-import { orderedVariants } from '../tables';
+import type { PlacementReport, UpliftReport } from '../../report-types';
+import { cumulativeRates, cumulativeUplift } from '../cumulative';
+import { chartGroups, placementDays, type Ranged } from '../tables';
 import { el } from './dom';
 
 // Okabe–Ito: told apart with the common colour-vision deficiencies.
@@ -22,7 +23,8 @@ const DAY_STEPS = [1, 2, 7, 14, 28, 91].map((days) => days * 86_400);
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 const seconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
-const translucent = (hex: string) => `${hex}26`;
+// Light enough for several bands to overlap and still show the lines through them.
+const translucent = (hex: string) => `${hex}1f`;
 
 interface Line {
   name: string;
@@ -78,7 +80,7 @@ function chart(days: string[], lines: Line[], f: Formats, caption: string, label
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(zero ? 0.01 : 0.001, max ?? 0)] } },
     // Whole days only: the figures are per UTC day, so hour ticks would mean nothing.
-    axes: [{ incrs: DAY_STEPS, values: (_u, splits) => splits.map((s) => dayLabel.format(new Date(s * 1000))) }, { size: 60, values: (_u, splits) => splits.map((v) => (zero ? f.change(v) : f.rate(v))) }],
+    axes: [{ incrs: DAY_STEPS, values: (_u, splits) => splits.map((s) => dayLabel.format(new Date(s * 1000))) }, { size: 72, values: (_u, splits) => splits.map((v) => (zero ? f.change(v) : f.rate(v))) }],
   };
   const plot = new uPlot(options, data as uPlot.AlignedData, frame);
   // Sized to its container once on the page, and again whenever that changes (a phone turned).
@@ -87,51 +89,60 @@ function chart(days: string[], lines: Line[], f: Formats, caption: string, label
   return figure;
 }
 
-const align = (days: string[], daily: DailyPoint[]) => {
-  const byDay = new Map(daily.map((d) => [d.day, d.conversionRate]));
-  return {
-    values: days.map((d) => byDay.get(d)?.rate ?? null),
-    low: days.map((d) => byDay.get(d)?.low ?? null),
-    high: days.map((d) => byDay.get(d)?.high ?? null),
-  };
-};
+/** Lines drawn at most per conversion chart: the default and the likeliest variants; the table has them all. */
+export const MAX_LINES = 5;
 
-/** Daily conversion rate of each variant (and the holdout, dashed) with its band; null without days. */
+const ofRanged = (points: Ranged[]) => ({ values: points.map((p) => p.value), low: points.map((p) => p.low), high: points.map((p) => p.high) });
+
+/** Conversion rate so far of the default and the likeliest variants (and the holdout, dashed), with bands; null without days. */
 export function conversionChart(p: PlacementReport, f: Formats, tableCaption: string): HTMLElement | null {
-  const groups = [...orderedVariants(p).map((v) => ({ name: v.variant, daily: v.daily })), ...(p.holdout ? [{ name: 'holdout', daily: p.holdout.daily }] : [])];
-  const days = [...new Set(groups.flatMap((g) => g.daily.map((d) => d.day)))].sort();
+  const days = placementDays(p);
   if (days.length === 0) return null;
-  const lines: Line[] = groups.map((g, i) => {
-    const isHoldout = p.holdout !== null && i === groups.length - 1;
-    return { name: g.name, color: isHoldout ? HOLDOUT : PALETTE[i % PALETTE.length], dash: isHoldout ? [6, 4] : undefined, ...align(days, g.daily) };
-  });
+  const groups = chartGroups(p, MAX_LINES);
+  const lines: Line[] = groups.map((g, i) => ({
+    name: g.name,
+    color: g.holdout ? HOLDOUT : PALETTE[i % PALETTE.length],
+    dash: g.holdout ? [6, 4] : undefined,
+    ...ofRanged(cumulativeRates(g.daily, days)),
+  }));
+  const shown = p.variants.length > MAX_LINES ? ` Drawn: the default and the ${MAX_LINES - 1} likeliest to be best of ${p.variants.length} variants.` : '';
   return chart(
     days,
     lines,
     f,
-    `Conversion rate per day and variant; shaded: 95 % interval. The same figures: table “${tableCaption}”.`,
-    `Chart of the daily conversion rate of ${groups.length} groups of placement ${p.placement}`,
+    `Conversion rate so far (everyone exposed up to each day), per variant; shaded: 95 % interval.${shown} All figures: table “${tableCaption}”.`,
+    `Chart of the conversion rate so far of placement ${p.placement}, by variant`,
     false,
   );
 }
 
-/** Daily uplift of treatment over holdout with its band, against a dashed "no effect" line. */
-export function upliftChart(u: UpliftReport, f: Formats, what: string, tableCaption: string): HTMLElement | null {
-  const days = u.daily.map((d) => d.day);
+/** Uplift so far of the placement's treatment over its holdout, with its band, against a dotted "no effect" line. */
+export function placementUpliftChart(p: PlacementReport, f: Formats, tableCaption: string): HTMLElement | null {
+  if (!p.holdout) return null;
+  const days = placementDays(p);
   if (days.length === 0) return null;
-  const line: Line = {
-    name: 'Uplift against the holdout',
-    color: PALETTE[2],
-    values: u.daily.map((d) => d.relative),
-    low: u.daily.map((d) => d.low),
-    high: u.daily.map((d) => d.high),
-  };
+  const line: Line = { name: 'Uplift against the holdout', color: PALETTE[2], ...ofRanged(cumulativeUplift(p.variants.map((v) => v.daily), p.holdout.daily, days)) };
   return chart(
     days,
     [line],
     f,
-    `Uplift of personalisation over the holdout per day; shaded: 95 % interval; dotted: no effect. The same figures: table “${tableCaption}”.`,
-    `Chart of the daily uplift against the holdout of ${what}`,
+    `Uplift of personalisation over the holdout so far (everyone exposed up to each day); shaded: 95 % interval; dotted: no effect. The same figures: table “${tableCaption}”.`,
+    `Chart of the uplift so far against the holdout of placement ${p.placement}`,
+    true,
+  );
+}
+
+/** The site-wide holdout's uplift per day (the report gives no daily counts to total), against "no effect". */
+export function siteUpliftChart(u: UpliftReport, f: Formats, tableCaption: string): HTMLElement | null {
+  const days = u.daily.map((d) => d.day);
+  if (days.length === 0) return null;
+  const line: Line = { name: 'Uplift against the holdout', color: PALETTE[2], ...ofRanged(u.daily.map((d) => ({ value: d.relative, low: d.low, high: d.high }))) };
+  return chart(
+    days,
+    [line],
+    f,
+    `Uplift of personalisation over the site-wide holdout per day; shaded: 95 % interval; dotted: no effect. The same figures: table “${tableCaption}”.`,
+    'Chart of the daily uplift against the site-wide holdout',
     true,
   );
 }

@@ -9,7 +9,7 @@ import {
   kpiDailyTable, kpiTable, orderedVariants, placementDailyTable, placementTable, quizFunnelTable, quizOutcomeTables, rowsTable, upliftDailyTable,
 } from '../tables';
 import { placementVerdicts, TONE_LABEL, upliftVerdict, variantVerdict, type Verdict } from '../verdict';
-import { conversionChart, upliftChart } from './charts';
+import { conversionChart, placementUpliftChart, siteUpliftChart } from './charts';
 import { el, type Child } from './dom';
 import { renderTable } from './table';
 
@@ -49,7 +49,7 @@ function kpiSection(report: Report, f: Formats): HTMLElement {
     section.append(
       el('h3', {}, 'Personalisation across the site'),
       verdictList([upliftVerdict(report.siteUplift, f, 'Personalisation across the site')], 'Verdict on the site-wide holdout') ?? '',
-      upliftChart(report.siteUplift, f, 'the whole site', table.caption) ?? '',
+      siteUpliftChart(report.siteUplift, f, table.caption) ?? '',
       folded('Uplift per day, as a table', renderTable(table, f, report.site)),
     );
   }
@@ -71,8 +71,8 @@ function placementSection(p: PlacementReport, index: number, f: Formats, site: s
     verdictList(orderedVariants(p).map((v) => variantVerdict(v, p.defaultVariant, f)), `Each variant of ${p.placement}`),
     renderTable(placementTable(p, index), f, site),
     conversionChart(p, f, daily.caption),
-    p.uplift ? upliftChart(p.uplift, f, `placement ${p.placement}`, daily.caption) : null,
-    daily.rows.length ? folded('Figures per day, as a table', renderTable(daily, f, site)) : null,
+    placementUpliftChart(p, f, daily.caption),
+    daily.rows.length ? folded('The charts’ figures, as a table', renderTable(daily, f, site)) : null,
   );
 }
 
