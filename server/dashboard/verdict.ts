@@ -4,7 +4,8 @@
  * the uncertainty kept in the sentence. Pure (no DOM, no network), so the same
  * sentences are unit-tested and drawn by the dashboard.
  */
-import type { DataSufficiency, PlacementReport, RatioCheck, RelativeChange, UpliftReport, VariantReport } from '../report-types';
+import { relativeLift } from '../../src/stats';
+import type { DataSufficiency, PlacementReport, QuizReport, RatioCheck, RelativeChange, UpliftReport, VariantReport } from '../report-types';
 import { roughCount, type Formats } from './format';
 
 /** How a verdict reads: good news, bad news, a warning, or nothing to conclude yet. */
@@ -135,6 +136,26 @@ export function placementVerdicts(p: PlacementReport, f: Formats): Verdict[] {
     });
   }
   return out;
+}
+
+/**
+ * Whether visitors who finish a quiz buy more often than those who start and give
+ * up, with the interval, and the caveat that matters: finishing is chosen, not
+ * assigned, so keener visitors may simply be the ones who finish.
+ */
+export function quizVerdict(q: QuizReport, f: Formats): Verdict {
+  const done = { visitors: q.completers.visitors, conversions: q.completers.buyers };
+  const rest = { visitors: q.nonCompleters.visitors, conversions: q.nonCompleters.buyers };
+  if (done.visitors === 0 || rest.visitors === 0 || rest.conversions === 0) {
+    return { tone: 'unclear', text: 'Too little data to compare the orders of visitors who finish the quiz with those who give up.' };
+  }
+  const lift = relativeLift(rest, done);
+  const rates = `${f.rate(done.conversions / done.visitors)} against ${f.rate(rest.conversions / rest.visitors)}`;
+  const caveat = 'Finishing is the visitor\'s choice, so part of the difference may be keener visitors, not the quiz.';
+  const range = `${f.magnitude(LEVEL)}: ${f.change(lift.low)} to ${f.change(lift.high)}`;
+  if (lift.low > 0) return { tone: 'positive', text: `Visitors who finish the quiz buy ${f.magnitude(lift.lift!)} more often than those who give up (${rates}; ${range}). ${caveat}` };
+  if (lift.high < 0) return { tone: 'negative', text: `Visitors who finish the quiz buy ${f.magnitude(lift.lift!)} less often than those who give up (${rates}; ${range}).` };
+  return { tone: 'unclear', text: `Visitors who finish the quiz buy about as often as those who give up (${rates}; ${range}).` };
 }
 
 /** The word shown before a verdict, so that its tone does not rest on colour. */

@@ -8,7 +8,7 @@ import type { PlacementReport, QuizReport, Report } from '../../report-types';
 import {
   kpiDailyTable, kpiTable, orderedVariants, placementDailyTable, placementTable, quizFunnelTable, quizOutcomeTables, rowsTable, upliftDailyTable,
 } from '../tables';
-import { placementVerdicts, TONE_LABEL, upliftVerdict, variantVerdict, type Verdict } from '../verdict';
+import { placementVerdicts, quizVerdict, TONE_LABEL, upliftVerdict, variantVerdict, type Verdict } from '../verdict';
 import { conversionChart, placementUpliftChart, siteUpliftChart } from './charts';
 import { el, type Child } from './dom';
 import { renderTable } from './table';
@@ -84,6 +84,7 @@ function quizSection(q: QuizReport, index: number, f: Formats, site: string): HT
     { class: 'quiz', 'aria-labelledby': headingId },
     el('h3', { id: headingId }, q.quiz),
     el('p', {}, completion),
+    verdictList([quizVerdict(q, f)], `Verdict on quiz ${q.quiz}`),
     renderTable(quizFunnelTable(q, index), f, site),
     ...quizOutcomeTables(q, index).map((t) => renderTable(t, f, site)),
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFormats, roughCount } from '../../../server/dashboard/format';
-import { placementVerdicts, ratioVerdict, sufficiencyVerdict, upliftVerdict, variantVerdict } from '../../../server/dashboard/verdict';
-import { placementFixture } from '../fixtures/report';
+import { placementVerdicts, quizVerdict, ratioVerdict, sufficiencyVerdict, upliftVerdict, variantVerdict } from '../../../server/dashboard/verdict';
+import { placementFixture, reportFixture } from '../fixtures/report';
 
 const f = createFormats('en-GB', 'EUR');
 const p = placementFixture();
@@ -88,5 +88,19 @@ describe('formats', () => {
     expect(createFormats('de-DE', null).money(1234.5)).toBe('1.234,50');
     expect(createFormats('en-GB', 'NOT-A-CODE').money(2)).toBe('2.00');
     expect(f.p(0.04)).toBe('p = 0.04');
+  });
+});
+
+describe('quiz verdicts', () => {
+  const quiz = reportFixture().quizzes[0];
+  it('compares the orders of completers with those who gave up, and says why it is not proof', () => {
+    const big = { ...quiz, completers: { ...quiz.completers, visitors: 600, buyers: 120 }, nonCompleters: { ...quiz.nonCompleters, visitors: 400, buyers: 20 } };
+    const v = quizVerdict(big, f);
+    expect(v.tone).toBe('positive');
+    expect(v.text).toBe("Visitors who finish the quiz buy 300% more often than those who give up (20% against 5%; 95%: +155% to +529%). Finishing is the visitor's choice, so part of the difference may be keener visitors, not the quiz.");
+    const same = { ...quiz, completers: { ...quiz.completers, visitors: 100, buyers: 10 }, nonCompleters: { ...quiz.nonCompleters, visitors: 100, buyers: 10 } };
+    expect(quizVerdict(same, f).tone).toBe('unclear');
+    const none = { ...quiz, nonCompleters: { ...quiz.nonCompleters, buyers: 0 } };
+    expect(quizVerdict(none, f).text).toMatch(/^Too little data/);
   });
 });
