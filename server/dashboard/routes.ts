@@ -115,12 +115,12 @@ export const handleLogin: Handler = async (req, res, _url, ctx) => {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
     req.resume();
-    return sendHtml(res, 415, signInPage(DEFAULT_SITE, 'wrong'));
+    return sendHtml(res, 415, signInPage(DEFAULT_SITE, 'unreadable'));
   }
   const body = await readBody(req, LOGIN_BODY_LIMIT, ctx.bodyTimeoutMs);
   if (!body.ok) {
     const status = body.reason === 'too-large' ? 413 : 408;
-    return sendHtml(res, status, signInPage(DEFAULT_SITE, 'wrong'), { Connection: 'close' });
+    return sendHtml(res, status, signInPage(DEFAULT_SITE, 'unreadable'), { Connection: 'close' });
   }
   const form = new URLSearchParams(body.text);
   const site = validSite(form.get('site'));

@@ -132,6 +132,7 @@ describe('signing in', { timeout: 20_000 }, () => {
     expect((await login(TOKEN, { 'X-Forwarded-Proto': 'https' })).headers.get('set-cookie')).toMatch(/; Secure$/);
     const huge = await post('/dashboard/login', `token=${'x'.repeat(10_000)}`);
     expect(huge.status).toBe(413);
+    expect(await huge.text()).toMatch(/could not be read/);
     expect((await post('/dashboard/login', '{"token":1}', { 'Content-Type': 'application/json' })).status).toBe(415);
   });
 
