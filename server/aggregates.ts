@@ -62,8 +62,10 @@ export function createAggregate(db: Db): Aggregate {
      WHERE site = ? AND visitor = ? AND kind = ? AND subject = ? AND arm = ? AND grp = ?`,
   );
   const putMember = db.prepare<[...MemberKey, number, string, number, number, number]>(
-    `INSERT OR REPLACE INTO cohort_members (site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO cohort_members (site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site, visitor, kind, subject, arm, grp) DO UPDATE SET
+       label = excluded.label, conversions = excluded.conversions, value = excluded.value, last_seen = excluded.last_seen`,
   );
   const ordersCohorts = db.prepare<[string, string], Member & { kind: string; subject: string; arm: string; grp: string }>(
     `SELECT kind, subject, arm, grp, day, label, conversions, value, last_seen FROM cohort_members
@@ -128,6 +130,7 @@ export function createAggregate(db: Db): Aggregate {
     const grp = group === 'holdout' ? 'holdout' : 'treatment';
     const key: MemberKey = [e.site, visitor, 'variant', placement!, variant!, grp];
     let m = member(key);
+    const first = !m;
     if (!m) {
       m = { day, label: segment ?? '', conversions: 0, value: 0, last_seen: 0 };
       save(key, m);
@@ -136,8 +139,9 @@ export function createAggregate(db: Db): Aggregate {
     deltas.cohort(cohortOf(e.site, key, m), { impressions: 1 });
     if (grp === 'treatment') bumpVariant.run(e.site, placement!, variant!, segment ?? '', 1, 0);
     // The site-wide holdout: its members see every default, and say so on each exposure.
+    // A visitor already exposed to this variant joined it then, so only a first exposure looks.
     const siteKey: MemberKey = [e.site, visitor, 'site', '', '', ''];
-    if (!member(siteKey)) {
+    if (first && !member(siteKey)) {
       const s = { day, label: grp === 'holdout' && holdout === 'site' ? 'holdout' : 'treatment', conversions: 0, value: 0, last_seen: 0 };
       save(siteKey, s);
       deltas.cohort(cohortOf(e.site, siteKey, s), { visitors: 1 });
