@@ -13,6 +13,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createEventStore } from './event-store';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
+import { loadSites, openSites, sitesFrom } from './sites';
 import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
@@ -53,6 +54,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
    * either, both are off and say how to turn them on.
    */
   adminToken?: string;
+  /**
+   * The sites served: a sites file's path, or its parsed document (see server/sites.ts).
+   * Without it every site exists and writes need no key, which is logged at start:
+   * for development and tests only. The command line always asks for sites.
+   */
+  sites?: string | object;
 }
 
 /** A running collector. */
@@ -83,6 +90,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const log = options.log ?? ((message: string) => process.stderr.write(`attune-collector: ${message}\n`));
   // The config is read before anything opens, so a bad file fails the start, not the first request.
   const config = configFile === undefined ? undefined : createConfigSource(configFile, log, maxSites);
+  const sites =
+    options.sites === undefined ? openSites(origins) : typeof options.sites === 'string' ? loadSites(options.sites) : sitesFrom(options.sites);
+  if (sites.open && options.log === undefined) log('no sites given: every site accepts writes without a key (development only; pass --sites)');
   const admin = createAdminGuard(options.adminToken ?? (process.env.ATTUNE_ADMIN_TOKEN || undefined));
   const db = openDatabase(file, busyTimeoutMs);
   const store = createEventStore(db, busyTimeoutMs);
@@ -101,7 +111,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     waitMs: options.rebuildWaitMs,
     onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
   });
-  const router = createRouter({ store, config, tables, admin, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
+  const router = createRouter({ store, config, tables, admin, sites, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {

@@ -50,7 +50,7 @@ CREATE INDEX IF NOT EXISTS interactions_by_site ON interactions (site);
 // keyed by visitor first so an order finds every cohort its visitor is in, and erasure
 // finds everything about one visitor. Daily rows are keyed by site and day first, so a
 // report reads one index range.
-const SCHEMA_V2 = `
+const REPORT_TABLES = `
 CREATE TABLE IF NOT EXISTS cohort_members (
   site        TEXT    NOT NULL,
   visitor     TEXT    NOT NULL,
@@ -115,6 +115,10 @@ CREATE TABLE IF NOT EXISTS row_clicks (
   PRIMARY KEY (site, visitor, product_id, list_id)
 ) WITHOUT ROWID;
 `;
+
+// Every table schema 2 adds, one part per concern (each owned by its module), applied in order.
+// Each statement is CREATE … IF NOT EXISTS, so a part can be added before the schema is released.
+const SCHEMA_V2 = [REPORT_TABLES].join('');
 
 /** The schema version this collector writes. */
 export const SCHEMA_VERSION = 2;

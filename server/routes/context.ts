@@ -7,10 +7,13 @@ import type { EventStore } from '../event-store';
 import type { RepeatLog } from '../repeat-log';
 import type { ReadReportRows } from '../report-store';
 import type { TableCache } from '../site-cache';
+import type { SiteRegistry } from '../sites';
 
 /** The collector's shared state, handed to each route. */
 export interface RouteContext {
   store: EventStore;
+  /** The sites served, with their keys and settings. */
+  sites: SiteRegistry;
   /** Guards the report and the dashboard. */
   admin: AdminGuard;
   /** Reads the report's aggregate rows. */
