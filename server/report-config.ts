@@ -13,6 +13,8 @@ export interface PlacementFacts {
   weights: Record<string, number> | null;
   /** The placement's holdout share, 0 without one. */
   holdout: number;
+  /** Variants with a `when`: each shown by a rule to its own audience, so not competing with the pool. */
+  targeted: Set<string>;
 }
 
 /** The config as the report sees it. */
@@ -44,6 +46,7 @@ export function configFacts(config: unknown): ConfigFacts {
       goals: typeof goal === 'string' ? [goal] : Array.isArray(goal) ? goal.filter((g): g is string => typeof g === 'string') : [],
       weights,
       holdout: share(p.holdout),
+      targeted: new Set(variants.filter((v) => v.when !== undefined && typeof v.id === 'string').map((v) => v.id as string)),
     });
   }
   return { placements, siteHoldout: isObject(config) ? share(config.holdout) : 0 };

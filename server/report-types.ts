@@ -82,10 +82,16 @@ export interface VariantReport extends GroupFigures {
   variant: string;
   /** True for the placement's default variant (what the holdout sees; lift is measured against it). */
   isDefault: boolean;
-  /** Probability that this variant has the highest conversion rate among the placement's variants. */
-  probabilityToBeBest: number;
-  /** Expected loss in conversion rate (absolute) of choosing this variant. */
-  expectedLoss: number;
+  /**
+   * Probability that this variant has the highest conversion rate among the variants that
+   * compete for the same visitors (the pool, without `when`); null for a variant a rule
+   * targets at its own audience, which competes with none.
+   */
+  probabilityToBeBest: number | null;
+  /** Expected loss in conversion rate (absolute) of choosing this variant among the pool; null like `probabilityToBeBest`. */
+  expectedLoss: number | null;
+  /** True for a variant shown by a rule (`when`) to its own audience: it is not in the race for best. */
+  targeted: boolean;
   /** Conversion-rate lift against the default variant; null for the default itself or without one. */
   lift: RelativeChange | null;
   /** Revenue-per-visitor lift against the default variant; null for the default itself or without one. */
@@ -121,7 +127,7 @@ export interface PlacementReport {
   uplift: UpliftReport | null;
   /** Checks that apply (a weighted split, a holdout share); empty without the config. */
   ratioChecks: RatioCheck[];
-  /** Across the variants: enough data to name a winner? */
+  /** Across the competing variants (the two leading): enough data to name a winner? */
   enoughData: DataSufficiency;
 }
 

@@ -66,24 +66,31 @@ function placementReport(placement: string, rows: CohortRow[], config: ConfigFac
   const seenByHoldout = [...new Set(holdoutRows.map((r) => r.arm))];
   const defaultVariant = facts?.default ?? (seenByHoldout.length === 1 ? seenByHoldout[0] : null);
   const sums = arms.map((arm) => sum(treatment.get(arm)!));
-  const best = probabilityToBeBest(sums.map((s) => ({ visitors: s.visitors, conversions: s.converters })));
+  // Only the pool competes: a rule-targeted variant is shown to its own audience, and its
+  // small, different audience would blur who wins among the variants that share visitors.
+  const competing = arms.map((arm) => !facts?.targeted.has(arm));
+  const pool = sums.filter((_, i) => competing[i]);
+  const best = probabilityToBeBest(pool.map((s) => ({ visitors: s.visitors, conversions: s.converters })));
   const base = defaultVariant === null ? undefined : sums[arms.indexOf(defaultVariant)];
+  let rank = 0;
   const variants: VariantReport[] = arms.map((arm, i) => {
     const isDefault = arm === defaultVariant;
     const compared = base && !isDefault;
+    const at = competing[i] ? rank++ : -1;
     return {
       variant: arm,
       isDefault,
+      targeted: !competing[i],
       ...groupFigures(treatment.get(arm)!),
-      probabilityToBeBest: round(best.probabilityBest[i]),
-      expectedLoss: round(best.expectedLoss[i]),
+      probabilityToBeBest: at < 0 ? null : round(best.probabilityBest[at]),
+      expectedLoss: at < 0 ? null : round(best.expectedLoss[at]),
       lift: compared ? rateLift(base, sums[i]) : null,
       revenueLift: compared ? revenueLift(base, sums[i]) : null,
     };
   });
   const holdout = holdoutRows.length ? groupFigures(holdoutRows) : null;
   // Enough to name a winner: the two leading variants compared with each other.
-  const ranked = sums.map((s, i) => [s, best.probabilityBest[i]] as const).sort((a, b) => b[1] - a[1]);
+  const ranked = pool.map((s, i) => [s, best.probabilityBest[i]] as const).sort((a, b) => b[1] - a[1]);
   return {
     placement,
     defaultVariant,

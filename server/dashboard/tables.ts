@@ -91,7 +91,7 @@ const groupCells = (g: GroupFigures): Cell[] => [g.visitors, g.impressions, g.co
 
 /** A placement's variants as the page lists them: the default first (the baseline), then the likeliest to be best. */
 export function orderedVariants(p: PlacementReport): VariantReport[] {
-  return [...p.variants].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || b.probabilityToBeBest - a.probabilityToBeBest);
+  return [...p.variants].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || (b.probabilityToBeBest ?? -1) - (a.probabilityToBeBest ?? -1));
 }
 
 /** A placement's variants and holdout: the numbers behind its verdicts. */

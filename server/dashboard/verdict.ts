@@ -56,7 +56,7 @@ export function ratioVerdict(check: RatioCheck, f: Formats): Verdict | null {
  */
 export function variantVerdict(v: VariantReport, defaultName: string | null, f: Formats): Verdict {
   const name = subject(v.variant);
-  const best = `${f.chance(v.probabilityToBeBest)} likely to be best`;
+  const best = v.probabilityToBeBest === null ? 'shown by a rule to its own audience, so not in the race for best' : `${f.chance(v.probabilityToBeBest)} likely to be best`;
   if (v.isDefault) return { tone: 'unclear', text: `The default, ${v.variant}, is what the others are compared with; ${best}.` };
   // "the default (default)" says nothing twice.
   const base = defaultName && defaultName.toLowerCase() !== 'default' ? `the default (${defaultName})` : 'the default';
@@ -119,8 +119,10 @@ export function placementVerdicts(p: PlacementReport, f: Formats): Verdict[] {
     out.push(short);
     return out;
   }
-  const leader = p.variants.reduce((a, b) => (b.probabilityToBeBest > a.probabilityToBeBest ? b : a));
-  if (p.variants.length === 1) {
+  const competing = p.variants.filter((v): v is VariantReport & { probabilityToBeBest: number } => v.probabilityToBeBest !== null);
+  if (competing.length === 0) return out;
+  const leader = competing.reduce((a, b) => (b.probabilityToBeBest > a.probabilityToBeBest ? b : a));
+  if (competing.length === 1) {
     out.push({ tone: 'unclear', text: `Only ${subject(leader.variant)} was shown: there is nothing to compare it with.` });
   } else if (leader.probabilityToBeBest >= WINNER_PROBABILITY) {
     out.push({

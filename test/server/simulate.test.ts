@@ -123,7 +123,7 @@ describe('scripts/simulate-visitors.mjs', () => {
       expect(response.status).toBe(200);
       const report = (await response.json()) as import('../../server/report-types').Report;
       const placement = report.placements.find((p) => p.placement == hero.id)!;
-      const leader = placement.variants.reduce((a, b) => (b.probabilityToBeBest > a.probabilityToBeBest ? b : a));
+      const leader = placement.variants.reduce((a, b) => ((b.probabilityToBeBest ?? 0) > (a.probabilityToBeBest ?? 0) ? b : a));
       // The dashboard calls a winner from 95 % (server/dashboard/verdict.ts).
       expect(leader).toMatchObject({ variant: 'free-repairs' });
       expect(leader.probabilityToBeBest).toBeGreaterThanOrEqual(0.95);
