@@ -67,6 +67,18 @@ export interface Attune {
   page(properties?: object): void;
   /** Ties the visitor to a user id (or `null` to keep them anonymous) and records traits. */
   identify(userId: string | null, traits?: object): void;
+  /**
+   * Records Segment's `alias`: `previousId` (an earlier user id, or an anonymous id of
+   * another system) is the same person as the user `identify()` named, who is kept.
+   * Refused before `identify()`.
+   */
+  alias(previousId: string): void;
+  /**
+   * Records Segment's `group`: the user belongs to account `groupId`, whose `traits`
+   * (industry, employees, plan, …) conditions then read as `account.*`, on this and
+   * later visits.
+   */
+  group(groupId: string, traits?: object): void;
   /** Records "Product Viewed". */
   productViewed(product: Product): void;
   /** Records "Product Added" (to the cart). */

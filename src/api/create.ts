@@ -98,6 +98,16 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
       if (userId) recorder.state().userId = userId;
       record({ type: 'identify', traits });
     },
+    alias(previousId) {
+      if (idProblem(previousId, '')) return invalid('alias.previousId', `a string of 1-${MAX_ID_LENGTH} characters`, previousId);
+      // Segment's alias merges previousId into the user id that is kept, which must be known.
+      if (!recorder.state().userId) return invalid('alias', 'identify(userId) first', previousId);
+      record({ type: 'alias', previousId });
+    },
+    group(groupId, traits) {
+      if (idProblem(groupId, '')) return invalid('group.groupId', `a string of 1-${MAX_ID_LENGTH} characters`, groupId);
+      record({ type: 'group', groupId, traits });
+    },
     productViewed: commerce('Product Viewed'),
     productAdded: commerce('Product Added'),
     productRemoved: commerce('Product Removed'),

@@ -14,6 +14,8 @@ export interface EventInput {
   name?: string;
   properties?: unknown;
   traits?: unknown;
+  previousId?: string;
+  groupId?: string;
 }
 
 /** The outcome of {@link buildEvent}: the event if it may be recorded, and any problems found. */
@@ -53,8 +55,11 @@ export function buildEvent(
   if (ids.userId) event.userId = ids.userId;
   if (input.event !== undefined) event.event = input.event;
   if (input.name !== undefined) event.name = input.name;
-  if (input.type === 'identify') event.traits = cleanObject(input.traits, 'traits', issues);
-  else event.properties = cleanObject(input.properties, 'properties', issues) as JsonObject;
+  // Segment's shapes: identify and group carry traits, alias only its two ids.
+  if (input.previousId) event.previousId = input.previousId;
+  if (input.groupId) event.groupId = input.groupId;
+  if (input.type == 'identify' || input.type == 'group') event.traits = cleanObject(input.traits, 'traits', issues);
+  else if (input.type != 'alias') event.properties = cleanObject(input.properties, 'properties', issues) as JsonObject;
   if (issues.length) {
     errors.push(attuneError('unserialisable', where, `Not recorded: ${issues.join(', ')}`));
   }

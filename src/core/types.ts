@@ -4,8 +4,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 /** A plain JSON object. */
 export type JsonObject = { [key: string]: Json };
 
-/** The three Segment Tracking API calls Attune records. */
-export type EventType = 'track' | 'page' | 'identify';
+/** The Segment Tracking API calls Attune records. */
+export type EventType = 'track' | 'page' | 'identify' | 'alias' | 'group';
 
 /** Where and how an event happened, in the Segment `context` shape. */
 export interface EventContext {
@@ -30,7 +30,12 @@ export interface AttuneEvent {
   /** The page name, for `page` events. */
   name?: string;
   properties?: JsonObject;
+  /** For `identify`, the user's traits; for `group`, the account's. */
   traits?: JsonObject;
+  /** For `alias`: the earlier id (anonymous or user) merged into `userId`. */
+  previousId?: string;
+  /** For `group`: the account the user belongs to. */
+  groupId?: string;
   anonymousId: string;
   userId?: string;
   messageId: string;

@@ -68,6 +68,11 @@ export interface ProfileState {
   purchased: string[];
   /** Traits from `identify()`, and the traits of quiz outcomes. */
   traits: JsonObject;
+  /**
+   * The account (company) from the latest `group()`: its traits and its `id`, which
+   * conditions read as `account.industry`, `account.plan`, `account.id`, …
+   */
+  account?: JsonObject;
   /** Finished quizzes by quiz id: the latest outcome, its tags and scores, and when. */
   quizzes?: Record<string, QuizOutcomeState>;
 }
@@ -162,7 +167,13 @@ export function applyEvent(state: ProfileState, event: AttuneEvent, options = DE
     state.pageViews++;
     session.pageViews++;
   }
-  if (event.traits) assignOwn(state.traits, event.traits);
+  if (event.type === 'group') {
+    // Segment's group: the same account's traits are updated, another account's replace them.
+    const id = event.groupId!;
+    const account = state.account?.id === id ? state.account : (state.account = {});
+    assignOwn(account, event.traits ?? {});
+    account.id = id;
+  } else if (event.traits) assignOwn(state.traits, event.traits);
   if (event.type !== 'track') return;
 
   const name = event.event!;
