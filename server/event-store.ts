@@ -5,7 +5,8 @@
  */
 import type { Interaction } from '../src/recommend/cooccurrence';
 import { isBusy, type Db } from './database';
-import { createAggregate } from './aggregates';
+import { createAggregateFold } from './aggregate-fold';
+import { createAggregate, type Aggregate } from './aggregates';
 import { interactionsOf } from './derive';
 import type { ValidEvent } from './validate-event';
 
@@ -57,9 +58,10 @@ export interface EventStore {
 
 /**
  * Creates the store's prepared statements over an open, migrated database whose
- * busy timeout is `busyTimeoutMs`.
+ * busy timeout is `busyTimeoutMs`. `derive` are more hooks called like the
+ * aggregates, with a batch's newly stored events in its transaction (trigger state).
  */
-export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
+export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly Aggregate[] = []): EventStore {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,19 +81,24 @@ export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
     )
     .raw(true);
 
-  const aggregate = createAggregate(db);
+  const fold = createAggregateFold(db, createAggregate(db));
 
-  // Derived rows are written only for events actually inserted, so a resent batch
-  // changes nothing: the aggregates are exactly-once because the events are.
+  // Derived rows come only from events actually inserted, so a resent batch changes
+  // nothing: the aggregates are exactly-once because the events are. The report's
+  // aggregates are folded from them shortly after (aggregate-fold.ts).
+  let stored: [number, ValidEvent][] = [];
   const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number): StoreResult => {
-    const stored: ValidEvent[] = [];
+    stored = [];
     for (const e of events) {
-      const { changes } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
+      const { changes, lastInsertRowid } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
       if (changes === 0) continue;
-      stored.push(e);
+      stored.push([Number(lastInsertRowid), e]);
       for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
     }
-    aggregate(stored);
+    if (derive.length && stored.length) {
+      const fresh = stored.map(([, e]) => e);
+      for (const hook of derive) hook(fresh);
+    }
     return { stored: stored.length, duplicates: events.length - stored.length };
   });
 
@@ -105,6 +112,8 @@ export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
       try {
         // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
         const result = storeAll.immediate(events, receivedAt);
+        // Queued only once committed: a rolled-back batch adds nothing.
+        fold.queue(stored);
         if (contended) {
           contended = false;
           setBusyTimeout(busyTimeoutMs);
@@ -118,7 +127,10 @@ export function createEventStore(db: Db, busyTimeoutMs: number): EventStore {
         throw error;
       }
     },
-    variantTotals: (site) => selectVariants.all(site),
+    variantTotals(site) {
+      fold.fold();
+      return selectVariants.all(site);
+    },
     productsVersion: (site) => Number(selectVersion.get(site)?.[0] ?? 0),
     interactionPage(site, after, upTo, limit) {
       const rows: InteractionRow[] = [];

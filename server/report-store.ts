@@ -3,6 +3,7 @@
  * with the range and the number of placements, variants and segments, never with the
  * number of stored events.
  */
+import { foldPending } from './aggregate-fold';
 import type { Db } from './database';
 
 /** One `cohort_daily` row. */
@@ -66,9 +67,14 @@ export function createReportReader(db: Db): ReadReportRows {
     return { visitors: totals.active, buyers: totals.ordered, dailyVisitors: [...daily].sort((x, y) => x[0] - y[0]) };
   };
   // One read transaction, so the three reads see the same moment of ingest.
-  return db.transaction((site: string, fromDay: number, toDay: number) => ({
+  const read = db.transaction((site: string, fromDay: number, toDay: number) => ({
     cohorts: cohorts.all(site, fromDay, toDay),
     counts: counts.all(site, fromDay, toDay),
     ...distinct(site, fromDay, toDay),
   }));
+  return (site, fromDay, toDay) => {
+    // Every acknowledged batch is counted before the report is read.
+    foldPending(db);
+    return read(site, fromDay, toDay);
+  };
 }
