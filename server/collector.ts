@@ -14,6 +14,7 @@ import { createEventStore } from './event-store';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
 import { loadSites, openSites, sitesFrom } from './sites';
+import { createWriteLimiter, type RateLimits } from './rate-limit';
 import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
@@ -60,6 +61,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
    * for development and tests only. The command line always asks for sites.
    */
   sites?: string | object;
+  /**
+   * Rate limits on `POST /v1/batch` (see server/rate-limit.ts), each part defaulted, or
+   * `false` for none. Default: the defaults with `sites`, none without (the open
+   * development mode, whose tests post thousands of events as one visitor).
+   */
+  rateLimits?: Partial<RateLimits> | false;
 }
 
 /** A running collector. */
@@ -111,7 +118,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     waitMs: options.rebuildWaitMs,
     onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
   });
-  const router = createRouter({ store, config, tables, admin, sites, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins));
+  const { rateLimits = sites.open ? false : {} } = options;
+  const limiter = rateLimits === false ? undefined : createWriteLimiter(rateLimits);
+  const router = createRouter({ store, config, tables, admin, sites, limiter, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins, sites));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {

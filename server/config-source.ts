@@ -4,10 +4,11 @@
  * restart.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { publicConfig } from './config-public';
 import { createLru, type Lru } from './lru';
 import { etagOf } from './respond';
 
-/** One site's config, serialised, with its ETag. */
+/** One site's config as served (only the keys the SDK reads, see config-public.ts), serialised, with its ETag. */
 export interface ServedConfig {
   body: string;
   etag: string;
@@ -75,7 +76,9 @@ export function createConfigSource(file: string, log: (message: string) => void,
       refresh();
       let served = loaded.cache.get(site);
       if (served === undefined) {
-        const config = pick(loaded.document, site);
+        // Only what the SDK reads is served: notes and descriptions stay in the file.
+        const picked = pick(loaded.document, site);
+        const config = picked === undefined ? undefined : publicConfig(picked);
         const body = config === undefined ? undefined : JSON.stringify(config);
         served = body === undefined ? null : { body, etag: etagOf(body) };
         loaded.cache.set(site, served);

@@ -3,6 +3,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from './respond';
+import { DEFAULT_SITE } from './site';
+import type { SiteRegistry } from './sites';
 
 /** What the CORS check did: let the request through, or answered it already (preflight or refusal). */
 export type CorsOutcome = 'continue' | 'answered';
@@ -11,8 +13,7 @@ export type CorsOutcome = 'continue' | 'answered';
 export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, OPTIONS';
-// Authorization is ignored here but allowed, so an SDK configured with a write key (for
-// Segment or RudderStack) can be pointed at this collector unchanged.
+// Authorization carries the write key (HTTP Basic), as it does for Segment and RudderStack.
 const ALLOWED_HEADERS = 'Content-Type, If-None-Match, Authorization';
 
 /**
@@ -39,10 +40,22 @@ function sameOrigin(req: IncomingMessage, origin: string): boolean {
  * for `text/plain` posts: they need no preflight, so without this any site could
  * write into another site's statistics. Requests without an Origin (servers, curl,
  * the benchmark) pass: CORS protects browsers, not the endpoint.
+ *
+ * With a sites file (`sites` not open), the origins are the requested site's own
+ * (`?site=`, as the SDK sends on every call) and `origins` is not used. A site the
+ * file does not name passes here without CORS headers: its handler refuses it (401
+ * for writes, 404 for pulls), and the browser cannot read the answer either way.
  */
-export function createCors(origins: readonly string[]): (req: IncomingMessage, res: ServerResponse) => CorsOutcome {
-  const anyOrigin = origins.includes('*');
-  const allowed = new Set(origins.map((o) => o.replace(/\/+$/, '')));
+export function createCors(origins: readonly string[], sites?: SiteRegistry): (req: IncomingMessage, res: ServerResponse) => CorsOutcome {
+  const listOf = (list: readonly string[]) => ({ any: list.includes('*'), allowed: new Set(list.map((o) => o.replace(/\/+$/, ''))) });
+  const global = listOf(origins);
+  // Per site, computed once: the settings do not change while the collector runs.
+  const perSite = new Map((sites && !sites.open ? sites.all() : []).map((s) => [s.id, listOf(s.origins)]));
+  const originsFor = (req: IncomingMessage) => {
+    if (!sites || sites.open) return global;
+    const site = new URL(req.url ?? '/', 'http://collector.invalid').searchParams.get('site') ?? DEFAULT_SITE;
+    return perSite.get(site);
+  };
   return (req, res) => {
     const origin = req.headers.origin;
     // Answers differ by Origin, so shared caches must key on it.
@@ -51,8 +64,11 @@ export function createCors(origins: readonly string[]): (req: IncomingMessage, r
     // The collector's own pages (the dashboard's forms) are not cross-origin: browsers
     // send Origin on same-origin POSTs too. No CORS headers are needed for them.
     if (sameOrigin(req, origin)) return 'continue';
-    if (!anyOrigin && !allowed.has(origin)) {
-      sendError(res, 403, `origin ${origin} is not allowed; start the collector with --origin ${origin}`);
+    const list = originsFor(req);
+    if (!list) return 'continue';
+    if (!list.any && !list.allowed.has(origin)) {
+      const fix = list === global ? `start the collector with --origin ${origin}` : "add it to the site's origins in the sites file";
+      sendError(res, 403, `origin ${origin} is not allowed; ${fix}`);
       return 'answered';
     }
     res.setHeader('Access-Control-Allow-Origin', origin);

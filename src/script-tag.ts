@@ -67,6 +67,8 @@ if (!w.Attune) {
     config: document.querySelector('script[type="application/json"][data-attune-config]')?.textContent ?? undefined,
     configUrl: data.config,
     catalogUrl: data.catalog,
+    // data-write-key: the site's (public) write key, sent as Segment's clients send it.
+    sync: { writeKey: data.writeKey },
   };
   // data-no-capture="scrollDepth webVitals" switches those kinds off; "all" switches every kind off.
   if (data.noCapture) {

@@ -7,6 +7,7 @@ import { MAX_BATCH_BYTES } from '../limits';
 import { isBusy } from '../database';
 import { sendBadRequest, sendError, sendJson } from '../respond';
 import { validateBatch } from '../validate-batch';
+import { carriedKey, writeRefusal } from '../write-key';
 import type { RouteContext } from './context';
 
 // application/json from fetch; text/plain from navigator.sendBeacon, which cannot send
@@ -23,12 +24,28 @@ function refuseUnread(req: IncomingMessage, res: ServerResponse, message: string
   sendBadRequest(res, requestError(message));
 }
 
+// 429 with Retry-After in whole seconds (at least 1), which the SDK's sender waits for.
+function tooMany(res: ServerResponse, seconds: number, what: string): void {
+  const after = Math.max(1, Math.ceil(seconds));
+  sendError(res, 429, `${what}; nothing was stored, retry after ${after} s`, { 'Retry-After': String(after) });
+}
+
 /**
  * Handles `POST /v1/batch`: 200 `{ stored, duplicates, rejected }` with the valid
  * events stored and the others named by index, or 400 `{ errors }` with nothing stored
- * (a problem of the request itself, or not one valid event).
+ * (a problem of the request itself, or not one valid event). Without a write key of
+ * the site (or for a site not served), 401 `{ error }`; over a rate limit, 429 with
+ * `Retry-After`; nothing is stored in either case.
  */
 export async function handleBatch(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
+  // Charged before anything is read, so a flood (or a key guesser) costs one map lookup a request.
+  const wait = ctx.limiter?.request(req.socket.remoteAddress ?? '', ctx.clock());
+  if (wait) {
+    req.resume();
+    res.setHeader('Connection', 'close');
+    tooMany(res, wait, 'too many requests from this address');
+    return;
+  }
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (!ACCEPTED_TYPES.has(mediaType)) {
     refuseUnread(req, res, `Content-Type must be application/json or text/plain, not "${mediaType || 'none'}"`);
@@ -59,10 +76,31 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     return;
   }
   const now = ctx.clock();
+  const key = carriedKey(req, parsed);
+  // The batch's own site is checked before validation, so a wrong key hears 401, not
+  // what is wrong with its events; sites named per event are checked once known.
+  const named = url.searchParams.get('site') ?? (typeof (parsed as { site?: unknown })?.site === 'string' ? (parsed as { site: string }).site : null);
+  const refusal = named === null ? null : writeRefusal(ctx.sites, named, key);
+  if (refusal) return sendError(res, 401, refusal);
   const result = validateBatch(parsed, url.searchParams.get('site'), now);
   if (!result.ok) {
     sendBadRequest(res, result.errors);
     return;
+  }
+  if (named === null) {
+    for (const site of new Set(result.events.map((e) => e.site))) {
+      const problem = writeRefusal(ctx.sites, site, key);
+      if (problem) return sendError(res, 401, problem);
+    }
+  }
+  if (ctx.limiter) {
+    const perVisitor = new Map<string, number>();
+    for (const e of result.events) {
+      const id = `${e.site}\0${e.anonymousId ?? e.userId}`;
+      perVisitor.set(id, (perVisitor.get(id) ?? 0) + 1);
+    }
+    const visitorWait = ctx.limiter.events(perVisitor, now);
+    if (visitorWait) return tooMany(res, visitorWait, 'too many events from one visitor');
   }
   let written;
   try {

@@ -8,12 +8,15 @@ import type { RepeatLog } from '../repeat-log';
 import type { ReadReportRows } from '../report-store';
 import type { TableCache } from '../site-cache';
 import type { SiteRegistry } from '../sites';
+import type { WriteLimiter } from '../rate-limit';
 
 /** The collector's shared state, handed to each route. */
 export interface RouteContext {
   store: EventStore;
   /** The sites served, with their keys and settings. */
   sites: SiteRegistry;
+  /** Rate limits on writes; absent when they are off. */
+  limiter?: WriteLimiter;
   /** Guards the report and the dashboard. */
   admin: AdminGuard;
   /** Reads the report's aggregate rows. */

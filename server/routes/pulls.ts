@@ -10,7 +10,7 @@ import { querySite } from './query-site';
 
 /** `GET /v1/stats?site=`: per placement, variant and segment, counts, rate and 95 % interval. */
 export function handleStats(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
-  const site = querySite(url, res);
+  const site = querySite(url, res, ctx.sites);
   if (site === null) return;
   // Computed per request: one indexed read of a few rows and a quantile pair per row
   // (tens of microseconds each), cheaper than keeping a cache coherent.
@@ -20,7 +20,7 @@ export function handleStats(req: IncomingMessage, res: ServerResponse, url: URL,
 
 /** `GET /v1/cooccurrence?site=`: `{ [productId]: { viewed: [[id, score]…], bought: [[id, score]…] } }`. */
 export async function handleCooccurrence(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
-  const site = querySite(url, res);
+  const site = querySite(url, res, ctx.sites);
   if (site === null) return;
   const { body, etag } = (await ctx.tables.get(site)).cooccurrence;
   sendCacheable(req, res, body, etag);
@@ -28,7 +28,7 @@ export async function handleCooccurrence(req: IncomingMessage, res: ServerRespon
 
 /** `GET /v1/popular?site=`: `{ site, asOf, halfLifeDays, counts: { [productId]: n }, trending: { [productId]: n } }`. */
 export async function handlePopular(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
-  const site = querySite(url, res);
+  const site = querySite(url, res, ctx.sites);
   if (site === null) return;
   const { body, etag } = (await ctx.tables.get(site)).popular;
   sendCacheable(req, res, body, etag);
@@ -36,7 +36,7 @@ export async function handlePopular(req: IncomingMessage, res: ServerResponse, u
 
 /** `GET /v1/config?site=`: the site's config from the config file, 304 when unchanged. */
 export function handleConfig(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
-  const site = querySite(url, res);
+  const site = querySite(url, res, ctx.sites);
   if (site === null) return;
   if (!ctx.config) {
     sendError(res, 404, 'this collector was started without --config');

@@ -182,11 +182,11 @@ describe('GET /v1/config', () => {
 
   it('keeps serving the last good config when an edit breaks the JSON, and says so', async () => {
     const logged: string[] = [];
-    c = await startTestCollector({ config: { v: 1 }, log: (m) => logged.push(m) });
+    c = await startTestCollector({ config: { holdout: 0.1 }, log: (m) => logged.push(m) });
     await fetch(`${c.url}/v1/config`);
-    await writeFile(join(c.dir, 'site-config.json'), '{ "v": 2, ');
-    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ v: 1 });
-    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ v: 1 });
+    await writeFile(join(c.dir, 'site-config.json'), '{ "holdout": 0.2, ');
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ holdout: 0.1 });
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ holdout: 0.1 });
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/not reloaded/);
   });
