@@ -18,6 +18,7 @@ import { createWriteLimiter, type RateLimits } from './rate-limit';
 import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
+import { startTriggers, type TriggerOptions } from './triggers/service';
 
 /** Options of {@link startCollector}. */
 export interface CollectorOptions extends Partial<ConnectionLimits> {
@@ -61,6 +62,8 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
    * for development and tests only. The command line always asks for sites.
    */
   sites?: string | object;
+  /** Trigger detection's interval and webhook retries (server/triggers/service.ts); the defaults suit production. */
+  triggers?: TriggerOptions;
   /**
    * Rate limits on `POST /v1/batch` (see server/rate-limit.ts), each part defaulted, or
    * `false` for none. Default: the defaults with `sites`, none without (the open
@@ -74,6 +77,8 @@ export interface RunningCollector {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   url: string;
   port: number;
+  /** Runs trigger detection now and waits until the webhooks it queued and any due are tried (tests, benchmarks). */
+  runTriggers(): Promise<void>;
   /** How many sites the per-site caches hold (the largest of them): never more than `maxSites`. */
   heldSites(): number;
   /** Stops accepting requests, lets those in flight finish (up to a second), then closes the database. */
@@ -102,8 +107,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   if (sites.open && options.log === undefined) log('no sites given: every site accepts writes without a key (development only; pass --sites)');
   const admin = createAdminGuard(options.adminToken ?? (process.env.ATTUNE_ADMIN_TOKEN || undefined));
   const db = openDatabase(file, busyTimeoutMs);
-  const store = createEventStore(db, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
+  const triggers = startTriggers(db, sites, clock, problem, options.triggers);
+  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest]);
   const rebuilder = createRebuilder({
     store,
     file: file === ':memory:' ? undefined : file,
@@ -120,10 +126,11 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   });
   const { rateLimits = sites.open ? false : {} } = options;
   const limiter = rateLimits === false ? undefined : createWriteLimiter(rateLimits);
-  const router = createRouter({ store, config, tables, admin, sites, limiter, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins, sites));
+  const router = createRouter({ store, config, tables, admin, sites, triggers, limiter, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins, sites));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {
+    await triggers.close();
     problem.close();
     await rebuilder.close();
     // Closing checkpoints the WAL into the main file.
@@ -147,6 +154,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   return {
     url: `http://${hostInUrl}:${bound}`,
     port: bound,
+    runTriggers: () => triggers.runNow(),
     heldSites: () => Math.max(tables.size, config?.size ?? 0),
     close() {
       closing ??= new Promise<void>((resolve) => {

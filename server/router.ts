@@ -7,6 +7,7 @@ import type { CorsOutcome } from './cors';
 import { DASHBOARD_ROUTES } from './dashboard/routes';
 import { sendError, sendJson } from './respond';
 import { handleBatch } from './routes/batch';
+import { handleCatalog } from './routes/catalog';
 import type { RouteContext } from './routes/context';
 import { handleReport } from './routes/report';
 import { handleConfig, handleCooccurrence, handlePopular, handleStats } from './routes/pulls';
@@ -25,6 +26,7 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/v1/popular': { GET: handlePopular, HEAD: handlePopular },
   '/v1/config': { GET: handleConfig, HEAD: handleConfig },
   '/v1/report': { GET: handleReport, HEAD: handleReport },
+  '/v1/catalog': { PUT: handleCatalog },
 };
 
 /** The collector's request listener, for `http.createServer`. */

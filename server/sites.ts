@@ -132,9 +132,16 @@ export function parseSites(document: unknown): { sites: SiteSettings[]; problems
     const t = raw.triggers ?? {};
     if (!isObject(t)) add(`${at}.triggers`, 'must be an object');
     const timing = isObject(t) ? t : {};
+    // The windows in minutes may be fractions (0.05 is 3 s), so a test or a demo can see a signal while it watches.
+    const minutes = (value: unknown, path: string, fallback: number) => {
+      if (value === undefined) return fallback;
+      if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+      add(path, 'must be a number of minutes above 0');
+      return fallback;
+    };
     const triggers: TriggerTiming = {
-      cartAbandonedMinutes: whole(timing.cartAbandonedMinutes, `${at}.triggers.cartAbandonedMinutes`, 1, DEFAULT_TRIGGERS.cartAbandonedMinutes),
-      browseAbandonedMinutes: whole(timing.browseAbandonedMinutes, `${at}.triggers.browseAbandonedMinutes`, 1, DEFAULT_TRIGGERS.browseAbandonedMinutes),
+      cartAbandonedMinutes: minutes(timing.cartAbandonedMinutes, `${at}.triggers.cartAbandonedMinutes`, DEFAULT_TRIGGERS.cartAbandonedMinutes),
+      browseAbandonedMinutes: minutes(timing.browseAbandonedMinutes, `${at}.triggers.browseAbandonedMinutes`, DEFAULT_TRIGGERS.browseAbandonedMinutes),
       browseViews: whole(timing.browseViews, `${at}.triggers.browseViews`, 1, DEFAULT_TRIGGERS.browseViews),
       winBackDays: whole(timing.winBackDays, `${at}.triggers.winBackDays`, 1, DEFAULT_TRIGGERS.winBackDays),
     };

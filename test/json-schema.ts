@@ -27,6 +27,8 @@ export function schemaChecker(root: Any) {
           return typeof v != 'string' || new RegExp(x, 'u').test(v);
         case 'minimum':
           return typeof v != 'number' || v >= x;
+        case 'exclusiveMinimum':
+          return typeof v != 'number' || v > x;
         case 'maximum':
           return typeof v != 'number' || v <= x;
         case 'minItems':

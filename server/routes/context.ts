@@ -8,6 +8,7 @@ import type { RepeatLog } from '../repeat-log';
 import type { ReadReportRows } from '../report-store';
 import type { TableCache } from '../site-cache';
 import type { SiteRegistry } from '../sites';
+import type { Triggers } from '../triggers/service';
 import type { WriteLimiter } from '../rate-limit';
 
 /** The collector's shared state, handed to each route. */
@@ -17,6 +18,8 @@ export interface RouteContext {
   sites: SiteRegistry;
   /** Rate limits on writes; absent when they are off. */
   limiter?: WriteLimiter;
+  /** Trigger detection and webhooks: the stored catalog `PUT /v1/catalog` replaces. */
+  triggers: Triggers;
   /** Guards the report and the dashboard. */
   admin: AdminGuard;
   /** Reads the report's aggregate rows. */

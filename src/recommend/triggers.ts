@@ -48,8 +48,8 @@ export const createTriggerMemory = (): TriggerMemory => ({ watching: {}, announc
 const HOUR = 36e5;
 const DAY = 864e5;
 
-// The fields a messaging template needs to show a product, in Segment's names.
-function describe(product: Product): JsonObject {
+/** The fields a messaging template needs to show a product, in Segment's names (shared with the collector's signals). */
+export function describeProduct(product: Product): JsonObject {
   const out: JsonObject = { product_id: product.id, name: product.title, url: product.url };
   const extra: [string, Json | undefined][] = [
     ['price', product.price],
@@ -90,6 +90,15 @@ export function cartAbandoned(state: ProfileState, catalog: readonly Product[], 
   const after = options.cartAbandonedAfterMs ?? HOUR;
   if (!items.length || updatedAt === undefined || now - updatedAt < after) return [];
   if ((state.orders.lastAt ?? -Infinity) >= updatedAt || memory.cartReported === updatedAt) return [];
+  return [{ event: 'Cart Abandoned', properties: cartProperties(items, updatedAt, catalog) }];
+}
+
+/**
+ * A "Cart Abandoned" event's properties: the lines, their value, when the cart last
+ * changed, and the currency of the first carted product the catalog prices. The
+ * collector's server-side detector sends the same shape.
+ */
+export function cartProperties(items: readonly CartLine[], updatedAt: number, catalog: readonly Product[]): JsonObject {
   const currency = catalog.find((p) => p.currency && items.some((item) => item.product_id === p.id))?.currency;
   const properties: JsonObject = {
     products: items.map((item) => ({ product_id: item.product_id, quantity: item.quantity, price: item.price })),
@@ -97,7 +106,14 @@ export function cartAbandoned(state: ProfileState, catalog: readonly Product[], 
     cart_updated_at: new Date(updatedAt).toISOString(),
   };
   if (currency) properties.currency = currency;
-  return [{ event: 'Cart Abandoned', properties }];
+  return properties;
+}
+
+/** A cart line as {@link cartProperties} reads it. */
+export interface CartLine {
+  product_id: string;
+  quantity: number;
+  price: number;
 }
 
 /**
@@ -106,7 +122,7 @@ export function cartAbandoned(state: ProfileState, catalog: readonly Product[], 
  * detectors on every page (or at least after each product view).
  */
 export function backInStock(watching: Record<string, number>, catalog: readonly Product[]): TriggerEvent[] {
-  return catalog.filter((p) => p.inStock && hasOwn(watching, p.id)).map((p) => ({ event: 'Back In Stock' as const, properties: describe(p) }));
+  return catalog.filter((p) => p.inStock && hasOwn(watching, p.id)).map((p) => ({ event: 'Back In Stock' as const, properties: describeProduct(p) }));
 }
 
 /**
@@ -132,7 +148,7 @@ export function newArrivals(state: ProfileState, catalog: readonly Product[], no
     )
     .sort((a, b) => b.createdAt! - a.createdAt!)
     .slice(0, Math.max(0, options.maxNewArrivals ?? 1))
-    .map((p) => ({ event: 'New Arrival' as const, properties: describe(p) }));
+    .map((p) => ({ event: 'New Arrival' as const, properties: describeProduct(p) }));
 }
 
 /**
