@@ -25,6 +25,8 @@ const BENCHES = [
   { name: 'recommendations (Chromium)', file: 'recs-chromium.mjs' },
   // Issue #13: GET /v1/report over 1,000,000 events ingested through the built collector (a minute or more).
   { name: 'report (collector)', file: 'report.mjs' },
+  // Issue #14: webhook deliveries per second to a loopback receiver (~15 s).
+  { name: 'webhooks (collector)', file: 'webhooks.mjs' },
 ];
 /** Written separately; run last when it exists. */
 const COLLECTOR = { name: 'collector', file: 'collector.mjs' };
