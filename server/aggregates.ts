@@ -23,6 +23,7 @@ import type { Db } from './database';
 import type { ValidEvent } from './validate-event';
 import { createDailyDeltas, type CohortKey } from './aggregate-deltas';
 import { cleanId, conversionOf, orderOf, type Order } from './aggregate-read';
+import { createIdentities } from './identity';
 
 /** A visit ends after this long without a page view (Google Analytics' default). */
 export const SESSION_GAP_MS = 30 * 60_000;
@@ -84,6 +85,7 @@ export function createAggregate(db: Db): Aggregate {
     'SELECT list_id FROM row_clicks WHERE site = ? AND visitor = ? AND product_id = ? AND time BETWEEN ? AND ?',
   );
   const deltas = createDailyDeltas(db);
+  const identities = createIdentities(db);
 
   // Members read or changed in this batch, written back once at its end: a batch from one
   // browser touches the same few members on every page view and exposure.
@@ -236,8 +238,11 @@ export function createAggregate(db: Db): Aggregate {
   return (events) => {
     deltas.clear();
     cache.clear();
+    // The person (the user id once known, else the anonymous id), so one person is one
+    // visitor across devices; the batch's identify and alias links are learned first.
+    const visitorOf = identities.resolve(events);
     for (const e of events) {
-      const visitor = e.anonymousId ?? e.userId!;
+      const visitor = visitorOf(e);
       const day = dayOf(e.time);
       deltas.visitorDay(e.site, day, visitor, false);
       if (e.type === 'page') pageView(e, visitor, day);

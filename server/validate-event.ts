@@ -17,8 +17,8 @@ export interface ValidationError {
 /** An event that passed validation, with what the store needs already extracted. */
 export interface ValidEvent {
   site: string;
-  type: 'track' | 'page' | 'identify';
-  /** The track event's name, or null for page and identify. */
+  type: 'track' | 'page' | 'identify' | 'alias' | 'group';
+  /** The track event's name, or null for the other types. */
   event: string | null;
   messageId: string;
   timestamp: string;
@@ -31,7 +31,7 @@ export interface ValidEvent {
   payload: string;
 }
 
-const TYPES = new Set(['track', 'page', 'identify']);
+const TYPES = new Set(['track', 'page', 'identify', 'alias', 'group']);
 // Attune's own events feed /v1/stats, so their properties are checked, not just stored.
 const VARIANT_EVENTS = new Set(['Variant Viewed', 'Variant Converted']);
 
@@ -47,6 +47,20 @@ function checkIds(raw: Record<string, unknown>, report: Report): void {
   for (const [key, value] of Object.entries({ anonymousId, userId })) {
     const problem = value == null ? undefined : idProblem(value, key);
     if (problem) report(key, problem);
+  }
+}
+
+// Segment's alias merges previousId into userId (the id kept), and group names the
+// account; without those ids the call says nothing the collector could act on.
+function checkIdentityCall(raw: Record<string, unknown>, report: Report): void {
+  if (raw.type === 'alias') {
+    const problem = idProblem(raw.previousId, 'previousId');
+    if (problem) report('previousId', problem);
+    if (raw.userId == null) report('userId', 'an alias needs the userId that previousId is merged into');
+    else if (raw.previousId === raw.userId) report('previousId', 'must differ from userId');
+  } else if (raw.type === 'group') {
+    const problem = idProblem(raw.groupId, 'groupId');
+    if (problem) report('groupId', problem);
   }
 }
 
@@ -105,12 +119,13 @@ export function validateEvent(raw: unknown, site: string | null, fallbackSite: s
     if (bytes > MAX_EVENT_BYTES) fail('', `event is ${bytes} bytes; at most ${MAX_EVENT_BYTES} are accepted`);
   }
   const { type, event, name, messageId, timestamp } = raw;
-  if (typeof type !== 'string' || !TYPES.has(type)) fail('type', 'must be "track", "page" or "identify"');
+  if (typeof type !== 'string' || !TYPES.has(type)) fail('type', 'must be "track", "page", "identify", "alias" or "group"');
   const messageIdProblem = idProblem(messageId, 'messageId');
   if (messageIdProblem) fail('messageId', messageIdProblem);
   const time = timestampTime(timestamp, now);
   if (time === undefined) fail('timestamp', timestampProblem(timestamp, now)!);
   checkIds(raw, fail);
+  checkIdentityCall(raw, fail);
   const eventProblem = type === 'track' ? idProblem(event, 'a track event name') : undefined;
   if (eventProblem) fail('event', eventProblem);
   if (name != null && typeof name !== 'string') fail('name', 'must be a string');
