@@ -7,6 +7,7 @@
 import { describeProduct } from '../../src/recommend/triggers';
 import { amount, cleanId } from '../aggregate-read';
 import type { Db } from '../database';
+import { STALE_MS } from './cart';
 import type { CatalogStore } from './catalog';
 import type { DueDetector, PendingStore } from './pending';
 
@@ -60,6 +61,7 @@ export function createBrowseStore(db: Db, pending: PendingStore, catalog: Catalo
       kind: 'browse',
       event: 'Browse Abandoned',
       windowMs: (timing) => timing.browseAbandonedMinutes * 60_000,
+      staleAfterMs: STALE_MS,
       fire(row) {
         const views = select.get(row.site, row.subject, row.visitor);
         if (!views || views.bought) return null;

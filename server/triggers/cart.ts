@@ -12,6 +12,9 @@ import type { Db } from '../database';
 import type { CatalogStore } from './catalog';
 import type { DueDetector, PendingStore } from './pending';
 
+/** A cart or browse signal due more than a week ago is dropped unsent. */
+export const STALE_MS = 7 * 864e5;
+
 /** Segment's e-commerce events carry one product in `properties`, or several in `properties.products`. */
 export const productsOf = (properties: Record<string, unknown>): Record<string, unknown>[] =>
   (Array.isArray(properties.products) ? properties.products.filter((p) => p && typeof p === 'object') : [properties]) as Record<string, unknown>[];
@@ -66,6 +69,7 @@ export function createCartStore(db: Db, pending: PendingStore, catalog: CatalogS
       kind: 'cart',
       event: 'Cart Abandoned',
       windowMs: (timing) => timing.cartAbandonedMinutes * 60_000,
+      staleAfterMs: STALE_MS,
       fire(row) {
         const cart = select.get(row.site, row.visitor);
         if (!cart) return null;

@@ -47,9 +47,12 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
   // One page of due rows; returns how many it read.
   const duePage = db.transaction((now: number): number => {
     const rows = pending.due(now, PAGE_ROWS);
+    // Looked up once per site and page: an open registry builds settings on each call.
+    const settingsOf = new Map<string, ReturnType<SiteRegistry['get']>>();
     for (const row of rows) {
       const detector = byKind.get(row.kind);
-      const settings = sites.get(row.site);
+      if (!settingsOf.has(row.site)) settingsOf.set(row.site, sites.get(row.site));
+      const settings = settingsOf.get(row.site);
       const visitor = visitorRow.get(row.site, row.visitor);
       if (!detector || !settings || !visitor) {
         pending.remove(row);
@@ -62,6 +65,7 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
         continue;
       }
       pending.remove(row);
+      if (detector.staleAfterMs !== undefined && now - due > detector.staleAfterMs) continue;
       const fired = detector.fire(row, visitor, now);
       if (fired) record({ visitor, event: detector.event, ...fired }, now);
     }

@@ -29,6 +29,11 @@ export interface DueDetector {
   event: SignalName;
   /** How long after the visitor's last event the signal is due, from the site's settings. */
   windowMs(timing: TriggerTiming): number;
+  /**
+   * A signal due longer ago than this is dropped unsent (after an outage, or for a history
+   * imported late): a week-old "you left something in your cart" helps nobody. None when absent.
+   */
+  staleAfterMs?: number;
   /** The signal's cause and properties, or null when it no longer applies. Runs in a write transaction. */
   fire(row: PendingRow, visitor: VisitorRow, now: number): { cause: string; properties: JsonObject } | null;
 }

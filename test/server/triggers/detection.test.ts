@@ -75,6 +75,15 @@ describe('Cart Abandoned', () => {
     expect(who('Cart Abandoned')).toEqual(['erin', 'erin']);
     expect(signals(dir.file(), 'Cart Abandoned')[1].payload.properties.value).toBe(29);
   });
+
+  it('drops a cart that fell due more than a week before detection saw it (an outage, a late import)', async () => {
+    await start({ cartAbandonedMinutes: 60 });
+    await post(collector, [event('old', 'Product Added', { product_id: 'boot', price: 1 }, T0)]);
+    clock.set(T0 + 2 * DAY);
+    await post(collector, [event('new', 'Product Added', { product_id: 'boot', price: 1 }, T0 + 2 * DAY)]);
+    await at(T0 + 8 * DAY + 2 * MINUTE * 60);
+    expect(who('Cart Abandoned')).toEqual(['new']);
+  });
 });
 
 describe('Browse Abandoned', () => {
