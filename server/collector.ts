@@ -11,6 +11,7 @@ import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
 import { createCors, DEMO_ORIGIN } from './cors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createEventStore } from './event-store';
+import { placementRules } from './exposure-rules';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
 import { loadSites, openSites, sitesFrom } from './sites';
@@ -109,7 +110,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest]);
+  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest], placementRules(config));
   const rebuilder = createRebuilder({
     store,
     file: file === ':memory:' ? undefined : file,
