@@ -10,8 +10,10 @@ import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type Connec
 import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
 import { createCors, DEMO_ORIGIN } from './cors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
+import { createVisitorLookup } from './erasure/lookup';
+import { createErasureStore } from './erasure/store';
 import { createEventStore } from './event-store';
-import { placementRules } from './exposure-rules';
+import { createRetention, type RetentionResult } from './retention';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
 import { loadSites, openSites, sitesFrom } from './sites';
@@ -58,6 +60,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
    */
   adminToken?: string;
   /**
+   * How often raw events past their site's `retainDays` are deleted, in ms (default one
+   * hour; see server/retention.ts); 0 turns the timer off (a test sweeps with
+   * `sweepRetention()`).
+   */
+  retentionIntervalMs?: number;
+  /**
    * The sites served: a sites file's path, or its parsed document (see server/sites.ts).
    * Without it every site exists and writes need no key, which is logged at start:
    * for development and tests only. The command line always asks for sites.
@@ -82,6 +90,8 @@ export interface RunningCollector {
   runTriggers(): Promise<void>;
   /** How many sites the per-site caches hold (the largest of them): never more than `maxSites`. */
   heldSites(): number;
+  /** Deletes what is past retention now (the timer does the same): what it deleted. */
+  sweepRetention(): Promise<RetentionResult>;
   /** Stops accepting requests, lets those in flight finish (up to a second), then closes the database. */
   close(): Promise<void>;
 }
@@ -110,7 +120,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest], placementRules(config));
+  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest]);
   const rebuilder = createRebuilder({
     store,
     file: file === ':memory:' ? undefined : file,
@@ -127,13 +137,21 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   });
   const { rateLimits = sites.open ? false : {} } = options;
   const limiter = rateLimits === false ? undefined : createWriteLimiter(rateLimits);
-  const router = createRouter({ store, config, tables, admin, sites, triggers, limiter, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins, sites));
+  const retention = createRetention({
+    db,
+    sites,
+    clock,
+    intervalMs: options.retentionIntervalMs,
+    onError: (error) => problem(`retention sweep failed: ${(error as Error)?.message}`, `retention sweep failed: ${(error as Error)?.stack ?? error}`),
+  });
+  const [erasure, visitors] = [createErasureStore(db), createVisitorLookup(db)];
+  const router = createRouter({ store, config, tables, admin, sites, triggers, erasure, visitors, limiter, report: createReportReader(db), problem, clock, bodyTimeoutMs: limits.bodyTimeoutMs }, createCors(origins, sites));
   const server = createServer(serverOptions(limits));
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {
     await triggers.close();
     problem.close();
-    await rebuilder.close();
+    await Promise.all([rebuilder.close(), retention.close()]);
     // Closing checkpoints the WAL into the main file.
     db.close();
   };
@@ -157,6 +175,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     port: bound,
     runTriggers: () => triggers.runNow(),
     heldSites: () => Math.max(tables.size, config?.size ?? 0),
+    sweepRetention: retention.sweep,
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);

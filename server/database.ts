@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { rebuildAggregates } from './aggregates';
 import { IDENTITY_TABLES } from './identity';
+import { ERASURE_TABLES } from './erasure/schema';
 import { TRIGGER_TABLES } from './triggers/tables';
 import { WEBHOOK_TABLES } from './webhooks/queue';
 
@@ -121,7 +122,7 @@ CREATE TABLE IF NOT EXISTS row_clicks (
 
 // Every table schema 2 adds, one part per concern (each owned by its module), applied in order.
 // Each statement is CREATE … IF NOT EXISTS, so a part can be added before the schema is released.
-const SCHEMA_V2 = [REPORT_TABLES, IDENTITY_TABLES, TRIGGER_TABLES, WEBHOOK_TABLES].join('');
+const SCHEMA_V2 = [REPORT_TABLES, IDENTITY_TABLES, TRIGGER_TABLES, WEBHOOK_TABLES, ERASURE_TABLES].join('');
 
 /** The schema version this collector writes. */
 export const SCHEMA_VERSION = 2;

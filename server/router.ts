@@ -9,7 +9,9 @@ import { sendError, sendJson } from './respond';
 import { handleBatch } from './routes/batch';
 import { handleCatalog } from './routes/catalog';
 import type { RouteContext } from './routes/context';
+import { handleForget } from './routes/forget';
 import { handleReport } from './routes/report';
+import { handleEraseVisitor, handleExportVisitor } from './routes/visitors';
 import { handleConfig, handleCooccurrence, handlePopular, handleStats } from './routes/pulls';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => void | Promise<void>;
@@ -21,6 +23,9 @@ const ROUTES: Record<string, Record<string, Handler>> = {
   '/healthz': { GET: healthz, HEAD: healthz },
   ...DASHBOARD_ROUTES,
   '/v1/batch': { POST: handleBatch },
+  '/v1/forget': { POST: handleForget },
+  '/v1/visitors': { DELETE: handleEraseVisitor },
+  '/v1/visitors/export': { GET: handleExportVisitor },
   '/v1/stats': { GET: handleStats, HEAD: handleStats },
   '/v1/cooccurrence': { GET: handleCooccurrence, HEAD: handleCooccurrence },
   '/v1/popular': { GET: handlePopular, HEAD: handlePopular },
@@ -38,7 +43,9 @@ export function createRouter(
     const fail = (error: unknown) => {
       // Keyed without the query string, so one fault hit through many URLs is still one problem.
       const what = `${req.method} ${(req.url ?? '').split('?')[0]} failed: ${(error as Error)?.message ?? error}`;
-      ctx.problem(what, `${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+      // An admin erasure names the person by e-mail in the query: the address is never logged.
+      const logged = (req.url ?? '').replace(/([?&]email=)[^&]*/gi, '$1…');
+      ctx.problem(what, `${req.method} ${logged} failed: ${(error as Error)?.stack ?? error}`);
       if (!res.headersSent) sendError(res, 500, 'internal error; retry later');
       else res.destroy();
     };

@@ -6,6 +6,8 @@ import { readBody } from '../body';
 import { MAX_BATCH_BYTES } from '../limits';
 import { isBusy } from '../database';
 import { sendBadRequest, sendError, sendJson } from '../respond';
+import { registerErasureKey } from '../erasure/batch-key';
+import { withoutSensitiveTraits } from '../sensitive-traits';
 import { validateBatch } from '../validate-batch';
 import { carriedKey, writeRefusal } from '../write-key';
 import type { RouteContext } from './context';
@@ -104,7 +106,8 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
   }
   let written;
   try {
-    written = ctx.store.storeBatch(result.events, now);
+    // Sensitive traits are taken out before anything is stored (server/sensitive-traits.ts).
+    written = ctx.store.storeBatch(withoutSensitiveTraits(result.events, ctx.sites.get), now);
   } catch (error) {
     if (!isBusy(error)) throw error;
     // Another process (a backup, a shell) holds the write lock. Nothing was written: the
@@ -113,5 +116,6 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     sendError(res, 503, 'the database is busy (another process holds its write lock); nothing was stored, retry shortly', { 'Retry-After': '1' });
     return;
   }
+  registerErasureKey(ctx, parsed, result.events, now);
   sendJson(res, 200, { ...written, rejected: result.rejected });
 }

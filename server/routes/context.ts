@@ -3,6 +3,8 @@
  */
 import type { AdminGuard } from '../admin';
 import type { ConfigSource } from '../config-source';
+import type { VisitorLookup } from '../erasure/lookup';
+import type { ErasureStore } from '../erasure/store';
 import type { EventStore } from '../event-store';
 import type { RepeatLog } from '../repeat-log';
 import type { ReadReportRows } from '../report-store';
@@ -22,6 +24,10 @@ export interface RouteContext {
   triggers: Triggers;
   /** Guards the report and the dashboard. */
   admin: AdminGuard;
+  /** Erasure keys and the erasure of visitors (`/v1/forget`, `DELETE /v1/visitors`). */
+  erasure: ErasureStore;
+  /** Finds a person's ids and exports what is held about them. */
+  visitors: VisitorLookup;
   /** Reads the report's aggregate rows. */
   report: ReadReportRows;
   /** Absent when the collector was started without a config file. */

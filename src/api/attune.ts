@@ -93,7 +93,12 @@ export interface Attune {
   profile(): Profile;
   /** Sets consent (`'granted'` or `'denied'`) and returns the state now; without an argument, only returns it. */
   consent(state?: 'granted' | 'denied'): ConsentState;
-  /** Deletes everything Attune holds on this device and starts a new anonymous id. */
+  /**
+   * Deletes everything Attune holds on this device and starts a new anonymous id.
+   * With an endpoint, the collector is asked to erase the old id too (`POST /v1/forget`,
+   * proven by the device's erasure secret); the request waits in the outbox until the
+   * collector answers, so a collector that is down still gets it once it is back.
+   */
   forget(): Promise<void>;
   /** Everything Attune holds on this device, as JSON. */
   export(): Promise<AttuneExport | undefined>;

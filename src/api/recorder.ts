@@ -5,6 +5,7 @@ import { openDatabase, type StorageMode } from '../store/database';
 import { createEventLog, eventKey, type RetentionOptions } from '../store/event-log';
 import { createSender, type Sender, type SyncOptions } from '../sync/sender';
 import { createPuller } from '../sync/pull';
+import { erasureRecord, forgetRequest, type ErasureRecord } from '../sync/erasure';
 import { applyEvent, createProfileState, type ProfileOptions, type ProfileState } from '../profile/profile';
 import { createDecisionMemory, mergeDecisionMemory, type DecisionMemory } from '../decide/memory';
 
@@ -66,7 +67,9 @@ export function createRecorder(options: RecorderOptions) {
   let consent = options.consent;
   let state = createProfileState(newId());
   let memory = createDecisionMemory();
-  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined]> | undefined;
+  // The erasure secret of the current anonymous id (src/sync/erasure.ts), once loaded or made.
+  let erasure: ErasureRecord | undefined;
+  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined, ErasureRecord | undefined]> | undefined;
   let activation: Promise<void> | undefined;
   let live = false;
   let waiting: AttuneEvent[] = [];
@@ -134,15 +137,24 @@ export function createRecorder(options: RecorderOptions) {
   };
 
   const readStorage = () =>
-    (stored ||= Promise.all([stateStore.get<ProfileState>('profile'), stateStore.get<DecisionMemory>('decisions'), log.load(Date.now())]).then(
-      ([profile, decisions]) => [profile, decisions],
-    ));
+    (stored ||= Promise.all([
+      stateStore.get<ProfileState>('profile'),
+      stateStore.get<DecisionMemory>('decisions'),
+      stateStore.get<ErasureRecord>('erasure'),
+      log.load(Date.now()),
+    ]).then(([profile, decisions, secret]) => [profile, decisions, secret]));
+  // Loads or makes the current anonymous id's erasure secret, and keeps a new one beside the profile.
+  const ensureErasure = (secret?: ErasureRecord) =>
+    erasureRecord(secret, state.anonymousId).then((made) => {
+      erasure = made;
+      if (made && made !== secret) record.keep('erasure', made);
+    });
 
   // Goes live once consent is granted and storage is read: events recorded meanwhile
   // were learned into a fresh profile, so they are learned again into the stored one.
   const activate = () =>
     (activation ||= readStorage()
-      .then(([profile, decisions]) => {
+      .then(([profile, decisions, secret]) => {
         if (consent !== 'granted') return;
         memory = mergeDecisionMemory(decisions, memory);
         if (profile) {
@@ -153,7 +165,9 @@ export function createRecorder(options: RecorderOptions) {
           });
         }
         live = true;
-        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail, pending: () => unwritten }, sync);
+        ensureErasure(secret);
+        const erasureKey = () => (erasure?.id == state.anonymousId ? { anonymousId: erasure.id, hash: erasure.hash } : undefined);
+        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail, pending: () => unwritten, erasureKey }, sync);
         if (endpoint) puller.pull('stats', STATS_MAX_AGE_MS);
         const ready = waiting;
         waiting = [];
@@ -174,7 +188,7 @@ export function createRecorder(options: RecorderOptions) {
 
   if (consent === 'granted') activate();
 
-  return {
+  const record = {
     /** The profile state the next decision reads. */
     state: () => state,
     /** The decision engine's memory (assignments, exposures, local counts), stored with the profile. */
@@ -206,13 +220,23 @@ export function createRecorder(options: RecorderOptions) {
       stored = activation = undefined;
     },
 
-    /** Deletes every Attune database and in-memory state, and starts a new anonymous id. */
+    /**
+     * Deletes every Attune database and in-memory state, and starts a new anonymous id.
+     * When events may have been sent, the collector is asked to erase the old id too: the
+     * request waits in the (new) outbox like an event until the collector answers.
+     */
     async forget() {
+      const asked = live && sender && erasure?.id == state.anonymousId ? forgetRequest(erasure, state.userId) : undefined;
       reset();
       sender?.clear();
       await writing;
       await db.destroy();
       log.reset();
+      erasure = undefined;
+      if (!live) return;
+      await ensureErasure();
+      if (asked) await sender!.enqueue([[eventKey(asked), asked]]);
+      sender!.flush();
     },
 
     async export(): Promise<AttuneExport> {
@@ -261,6 +285,7 @@ export function createRecorder(options: RecorderOptions) {
     /** Once live: the cached `name`, fetched from `url` (default: the endpoint's `/v1/<name>`) when missing, refreshed in the background when stale. */
     pull: (name: string, url: string | undefined, maxAgeMs: number) => whenLive(() => puller.pull(name, maxAgeMs, url)),
   };
+  return record;
 }
 
 /** The recorder created by {@link createRecorder}. */

@@ -1,16 +1,20 @@
 import type { AttuneEvent } from '../core/types';
+import type { ErasureKey } from './erasure';
 
 /** The body of a Segment `/v1/batch` call; `writeKey` in the body is how beacons authenticate. */
 export interface BatchPayload {
   batch: AttuneEvent[];
   sentAt: string;
   writeKey?: string;
+  /** The hash of the device's erasure secret, registered by the collector on first use (src/sync/erasure.ts). */
+  erasureKey?: ErasureKey;
 }
 
 /** Wraps events in the Segment batch shape. */
-export function batchPayload(events: AttuneEvent[], now: number, writeKey?: string): BatchPayload {
+export function batchPayload(events: AttuneEvent[], now: number, writeKey?: string, erasureKey?: ErasureKey): BatchPayload {
   const payload: BatchPayload = { batch: events, sentAt: new Date(now).toISOString() };
   if (writeKey) payload.writeKey = writeKey;
+  if (erasureKey) payload.erasureKey = erasureKey;
   return payload;
 }
 

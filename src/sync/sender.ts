@@ -5,6 +5,7 @@ import { isRetryable, parseRetryAfter, retryDelay } from './retry';
 import { releaseLease, takeLease } from './lease';
 import { newId } from '../core/id';
 import { toJson } from '../core/json';
+import { isForget, type ErasureKey } from './erasure';
 
 /** How events leave the device. Every field is optional. */
 export interface SyncOptions {
@@ -30,6 +31,8 @@ export interface SenderContext {
   fail: (code: string, path: string, problem: unknown) => void;
   /** Events recorded but not yet handed to `enqueue` (their write is still to come): beaconed at unload too. */
   pending?: () => AttuneEvent[];
+  /** The current anonymous id's erasure key, sent with every batch (none while it is not known). */
+  erasureKey?: () => ErasureKey | undefined;
 }
 
 const BEACON_BYTES = 60_000;
@@ -93,6 +96,8 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   const { site, endpoint, outbox, fail } = context;
   const { writeKey, transport, batchSize = 20, intervalMs = 5000, maxOutbox = 10_000, timeoutMs = 15_000 } = options;
   const url = `${endpoint}/v1/batch?site=${encodeURIComponent(site)}`;
+  // A forget request (src/sync/erasure.ts) goes alone to its own endpoint, with the key in the body as a beacon needs.
+  const forgetUrl = `${endpoint}/v1/forget?site=${encodeURIComponent(site)}`;
   const lockName = `attune-sync-${site}`;
   const tabId = newId();
   // This tab's events not yet confirmed sent, for the beacon at unload, when storage is too slow to read.
@@ -105,13 +110,16 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Infinity;
 
-  const body = (events: AttuneEvent[]) => toJson(batchPayload(events, Date.now(), writeKey));
+  const body = (events: AttuneEvent[]) =>
+    isForget(events[0]) ? toJson({ ...events[0], writeKey }) : toJson(batchPayload(events, Date.now(), writeKey, context.erasureKey?.()));
+  const target = (events: AttuneEvent[]) => (isForget(events[0]) ? forgetUrl : url);
 
   const request = async (events: AttuneEvent[], signal?: AbortSignal): Promise<SendOutcome> => {
-    if (transport) return (await transport(events), {});
+    // The erasure secret is for the collector alone: a transport (any other backend) never sees it.
+    if (transport) return isForget(events[0]) ? {} : (await transport(events), {});
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (writeKey) headers.Authorization = `Basic ${btoa(writeKey + ':')}`;
-    const response = await fetch(url, { method: 'POST', body: body(events), headers, signal });
+    const response = await fetch(target(events), { method: 'POST', body: body(events), headers, signal });
     // Read to the end, whatever the status: that is what frees the connection.
     const text = await response.text();
     const answer = parse(text);
@@ -149,6 +157,10 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
       try {
         for (let from = 0; from < entries.length; ) {
           const batch = entries.slice(from, from + batchSize);
+          // A forget request goes alone, and a batch of events stops before one.
+          const cut = batch.findIndex(([, event], i) => i > 0 && isForget(event));
+          if (isForget(batch[0][1])) batch.length = 1;
+          else if (cut > 0) batch.length = cut;
           const sent = batch.slice(0, countThatFits(batch.map(([, event]) => event), BEACON_BYTES));
           from += sent.length;
           const outcome = await post(sent.map(([, event]) => event));
@@ -207,9 +219,12 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
 
   const beacon = (events: AttuneEvent[]) => {
     if (transport || !endpoint || !navigator.sendBeacon) return;
+    const send = (to: string, some: AttuneEvent[]) => navigator.sendBeacon(to, new Blob([body(some)], { type: 'text/plain' }));
+    events.filter(isForget).forEach((request) => send(forgetUrl, [request]));
+    events = events.filter((event) => !isForget(event));
     for (let from = 0, count; from < events.length; from += count) {
       count = countThatFits(events.slice(from), BEACON_BYTES);
-      navigator.sendBeacon(url, new Blob([body(events.slice(from, from + count))], { type: 'text/plain' }));
+      send(url, events.slice(from, from + count));
     }
   };
   // From pagehide until a pageshow (back from the back/forward cache), the page is going:

@@ -1,0 +1,114 @@
+/**
+ * Erasing visitors: the erasure keys that prove a device may erase its own anonymous
+ * id (trust on first use, see server/README.md "Erasure"), and the deletion of every
+ * row about a set of visitor ids in one transaction. Aggregates that hold no personal
+ * data (`cohort_daily`, `daily_counts`, `day_links`, `variant_stats`) stay: they are
+ * sums over many visitors, and taking one out again is not possible without the rows.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { foldPending } from '../aggregate-fold';
+import type { Db } from '../database';
+import { hasTable, LINK_TABLES, VISITOR_TABLES } from './schema';
+
+/** The ids erased together: one person's anonymous ids and user ids. */
+export interface VisitorIds {
+  anonymousIds: string[];
+  userIds: string[];
+}
+
+/** Rows deleted per table. */
+export type ErasedCounts = Record<string, number>;
+
+/** What a presented erasure secret is worth for an anonymous id. */
+export type SecretCheck = 'ok' | 'wrong' | 'none';
+
+/** A SHA-256 digest as the SDK sends it: 64 lower-case hex digits. */
+export const ERASURE_HASH = /^[0-9a-f]{64}$/;
+
+/** SHA-256 of a secret, hex: what the SDK registers and the collector compares. */
+export const secretHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+
+/** Erasure keys and erasure over one open, migrated database. */
+export interface ErasureStore {
+  /** Stores `hash` for the anonymous id unless one is stored already (the first wins). */
+  register(site: string, anonymousId: string, hash: string, now: number): void;
+  /** Checks `secret` against the stored key, in constant time; `none` when no key is stored. */
+  verify(site: string, anonymousId: string, secret: string): SecretCheck;
+  /** True when any row names the anonymous id (its events or per-visitor rows). */
+  holdsAnything(site: string, anonymousId: string): boolean;
+  /**
+   * True when `anonymousId` wrote as `userId` and no other id did (so that device may
+   * erase the user's rows): some stored event carries both, and none carries the user
+   * id with another anonymous id, or with none (a server's call).
+   */
+  onlyFrom(site: string, userId: string, anonymousId: string): boolean;
+  /** Deletes every row of these ids in one transaction; marks their keys erased. */
+  erase(site: string, ids: VisitorIds, now: number): ErasedCounts;
+}
+
+/** Prepares the statements. */
+export function createErasureStore(db: Db): ErasureStore {
+  const insertKey = db.prepare<[string, string, string, number]>(
+    'INSERT OR IGNORE INTO erasure_keys (site, anonymous_id, hash, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const selectKey = db.prepare<[string, string], { hash: string }>('SELECT hash FROM erasure_keys WHERE site = ? AND anonymous_id = ?');
+  const markErased = db.prepare<[number, string, string]>('UPDATE erasure_keys SET erased_at = ? WHERE site = ? AND anonymous_id = ?');
+  const anyEvent = db.prepare<[string, string]>('SELECT 1 FROM events WHERE site = ? AND anonymous_id = ? LIMIT 1');
+  const sources = db.prepare<[string, string, string, string, string, string], { own: number; other: number }>(
+    `SELECT EXISTS (SELECT 1 FROM events WHERE site = ? AND user_id = ? AND anonymous_id = ?) AS own,
+            EXISTS (SELECT 1 FROM events WHERE site = ? AND user_id = ? AND (anonymous_id IS NULL OR anonymous_id != ?)) AS other`,
+  );
+  const deleteByAnonymous = db.prepare<[string, string]>('DELETE FROM events WHERE site = ? AND anonymous_id = ?');
+  const deleteByUser = db.prepare<[string, string]>('DELETE FROM events WHERE site = ? AND user_id = ?');
+  const perVisitor = VISITOR_TABLES.filter(({ table }) => hasTable(db, table)).map(({ table, column }) => ({
+    table,
+    any: db.prepare<[string, string]>(`SELECT 1 FROM ${table} WHERE site = ? AND ${column} = ? LIMIT 1`),
+    remove: db.prepare<[string, string]>(`DELETE FROM ${table} WHERE site = ? AND ${column} = ?`),
+  }));
+
+  const links = LINK_TABLES.filter(({ table }) => hasTable(db, table)).map(({ table, id, user }) => ({
+    table,
+    byId: db.prepare<[string, string]>(`DELETE FROM ${table} WHERE site = ? AND ${id} = ?`),
+    byUser: db.prepare<[string, string]>(`DELETE FROM ${table} WHERE site = ? AND ${user} = ?`),
+  }));
+
+  const eraseAll = db.transaction((site: string, ids: VisitorIds, now: number): ErasedCounts => {
+    const counts: ErasedCounts = { events: 0 };
+    for (const id of ids.anonymousIds) counts.events += deleteByAnonymous.run(site, id).changes;
+    for (const id of ids.userIds) counts.events += deleteByUser.run(site, id).changes;
+    // A visitor is named in the per-visitor tables by anonymous id, or by user id when an event had none.
+    const visitors = [...new Set([...ids.anonymousIds, ...ids.userIds])];
+    for (const { table, remove } of perVisitor) {
+      counts[table] = 0;
+      for (const visitor of visitors) counts[table] += remove.run(site, visitor).changes;
+    }
+    // The device's own links always go; links of other ids to a user only with that user.
+    for (const { table, byId, byUser } of links) {
+      counts[table] = 0;
+      for (const visitor of visitors) counts[table] += byId.run(site, visitor).changes;
+      for (const user of ids.userIds) counts[table] += byUser.run(site, user).changes;
+    }
+    for (const id of ids.anonymousIds) markErased.run(now, site, id);
+    return counts;
+  });
+
+  return {
+    register: (site, anonymousId, hash, now) => void insertKey.run(site, anonymousId, hash, now),
+    verify(site, anonymousId, secret) {
+      const stored = selectKey.get(site, anonymousId)?.hash;
+      if (stored === undefined) return 'none';
+      // Both are 32-byte digests, so the comparison's time says nothing about the secret.
+      return timingSafeEqual(Buffer.from(stored, 'hex'), Buffer.from(secretHash(secret), 'hex')) ? 'ok' : 'wrong';
+    },
+    holdsAnything: (site, anonymousId) => anyEvent.get(site, anonymousId) !== undefined || perVisitor.some((t) => t.any.get(site, anonymousId) !== undefined),
+    onlyFrom(site, userId, anonymousId) {
+      const found = sources.get(site, userId, anonymousId, site, userId, anonymousId);
+      return found?.own === 1 && found.other === 0;
+    },
+    erase(site, ids, now) {
+      // Events stored but not yet folded into the per-visitor rows would bring them back after the erasure.
+      foldPending(db);
+      return eraseAll.immediate(site, ids, now);
+    },
+  };
+}
