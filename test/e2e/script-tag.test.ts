@@ -87,6 +87,8 @@ describeE2E('script tag on the demo shop', () => {
     expect(withoutTimed(events).map(nameOf)).toEqual([
       'First Queued',
       'identify',
+      'group',
+      'alias',
       'Product Viewed',
       'Second Queued',
       'Product Added',
@@ -96,11 +98,13 @@ describeE2E('script tag on the demo shop', () => {
     ]);
     const byName = (name: string) => events.find((event) => nameOf(event) === name)!;
     expect(byName('identify')).toMatchObject({ userId: 'user-42', traits: { plan: 'pro' } });
+    expect(byName('group')).toMatchObject({ userId: 'user-42', groupId: 'acme', traits: { industry: 'retail', employees: 250 } });
+    expect(byName('alias')).toMatchObject({ userId: 'user-42', previousId: 'old-login' });
     // Calls after identify carry the user id; the one before does not.
     expect(byName('First Queued').userId).toBeUndefined();
     expect(byName('Third Queued')).toMatchObject({ userId: 'user-42', properties: { n: 3 } });
     expect(byName('page')).toMatchObject({ userId: 'user-42' });
-    expect(profile).toMatchObject({ userId: 'user-42', traits: { plan: 'pro' }, recentlyViewed: ['trail-runner'] });
+    expect(profile).toMatchObject({ userId: 'user-42', traits: { plan: 'pro' }, account: { id: 'acme', industry: 'retail' }, recentlyViewed: ['trail-runner'] });
     expect(profile!.cart.items).toEqual([{ product_id: 'trail-runner', quantity: 1, price: 119, category: 'shoes' }]);
     expect(pageErrors).toEqual([]);
   });
