@@ -23,6 +23,7 @@ import type { Db } from './database';
 import type { ValidEvent } from './validate-event';
 import { createDailyDeltas, type CohortKey } from './aggregate-deltas';
 import { cleanId, conversionOf, orderOf, type Order } from './aggregate-read';
+import { createGoalLedger, IMPRESSION_GAP_MS, MAX_GOALS_PER_EXPOSURE, placementRules, type RulesOf } from './exposure-rules';
 import { createIdentities } from './identity';
 
 /** A visit ends after this long without a page view (Google Analytics' default). */
@@ -56,8 +57,12 @@ type MemberKey = [site: string, visitor: string, kind: string, subject: string, 
 /** Adds the aggregates of newly stored events; call inside the transaction that stored them. */
 export type Aggregate = (events: readonly ValidEvent[]) => void;
 
-/** Prepares the aggregate statements over a migrated database. */
-export function createAggregate(db: Db): Aggregate {
+/**
+ * Prepares the aggregate statements over a migrated database. `rulesOf` gives each
+ * placement's attribution window and goals (from the collector's config; see
+ * exposure-rules.ts, which also says what one visitor's events may count).
+ */
+export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefined)): Aggregate {
   const getMember = db.prepare<MemberKey, Member>(
     `SELECT day, label, conversions, value, last_seen FROM cohort_members
      WHERE site = ? AND visitor = ? AND kind = ? AND subject = ? AND arm = ? AND grp = ?`,
@@ -85,6 +90,7 @@ export function createAggregate(db: Db): Aggregate {
     'SELECT list_id FROM row_clicks WHERE site = ? AND visitor = ? AND product_id = ? AND time BETWEEN ? AND ?',
   );
   const deltas = createDailyDeltas(db);
+  const goals = createGoalLedger(db);
   const identities = createIdentities(db);
 
   // Members read or changed in this batch, written back once at its end: a batch from one
@@ -135,9 +141,14 @@ export function createAggregate(db: Db): Aggregate {
     const first = !m;
     if (!m) {
       m = { day, label: segment ?? '', conversions: 0, value: 0, last_seen: 0 };
-      save(key, m);
       deltas.cohort(cohortOf(e.site, key, m), { visitors: 1 });
     }
+    // One impression per member and minute (exposure-rules.ts); `last_seen` is the time of
+    // the latest counted one, which the attribution window runs from. An earlier one sent
+    // late counts nothing: the member was already exposed then or later.
+    if (e.time - m.last_seen < IMPRESSION_GAP_MS) return;
+    m.last_seen = e.time;
+    save(key, m);
     deltas.cohort(cohortOf(e.site, key, m), { impressions: 1 });
     if (grp === 'treatment') bumpVariant.run(e.site, placement!, variant!, segment ?? '', 1, 0);
     // The site-wide holdout: its members see every default, and say so on each exposure.
@@ -154,14 +165,22 @@ export function createAggregate(db: Db): Aggregate {
     const { placement, variant, segment, grp, value } = conversionOf(e.properties);
     const key: MemberKey = [e.site, visitor, 'variant', placement, variant, grp];
     const m = member(key);
-    // Never counted without the exposure it converts (the map's rule, which also keeps
-    // a forged conversion from inventing visitors or feeding the bandit); counted apart.
-    if (!m) {
+    const rules = rulesOf(e.site, placement);
+    // Never counted without the exposure it converts, within its window (the map's rule,
+    // which also keeps a forged conversion from inventing visitors or feeding the bandit);
+    // counted apart. A member from before exposure times were kept (last_seen 0) has no window.
+    if (!m || (m.last_seen > 0 && e.time > m.last_seen + rules.windowMs)) {
       deltas.count(e.site, dayOf(e.time), 'unmatched-conversion', placement, '', 1, 0);
       return;
     }
+    // Once per exposure and goal, only the placement's goals when known, a few otherwise.
+    const goal = typeof e.properties.goal === 'string' ? e.properties.goal : '';
+    if (rules.goals ? !rules.goals.has(goal) : m.conversions >= MAX_GOALS_PER_EXPOSURE) return;
+    if (!goals.first(e.site, visitor, placement, variant, grp, goal)) return;
+    const firstConversion = m.conversions === 0;
     convert(key, m, cohortOf(e.site, key, m), value);
-    if (grp === 'treatment') bumpVariant.run(e.site, placement, variant, segment, 0, 1);
+    // The bandit counts an exposure's first conversion only, as the SDK's own counts do.
+    if (grp === 'treatment' && firstConversion) bumpVariant.run(e.site, placement, variant, segment, 0, 1);
   }
 
   function order(e: ValidEvent, visitor: string, day: number, o: Order): void {

@@ -8,6 +8,7 @@ import { isBusy, type Db } from './database';
 import { createAggregateFold } from './aggregate-fold';
 import { createAggregate, type Aggregate } from './aggregates';
 import { interactionsOf } from './derive';
+import type { RulesOf } from './exposure-rules';
 import type { ValidEvent } from './validate-event';
 
 /** What storing a batch did: events newly stored, and events whose messageId was already stored. */
@@ -60,8 +61,9 @@ export interface EventStore {
  * Creates the store's prepared statements over an open, migrated database whose
  * busy timeout is `busyTimeoutMs`. `derive` are more hooks called like the
  * aggregates, with a batch's newly stored events in its transaction (trigger state).
+ * `rulesOf` gives the aggregates each placement's attribution window and goals.
  */
-export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly Aggregate[] = []): EventStore {
+export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly Aggregate[] = [], rulesOf?: RulesOf): EventStore {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -81,7 +83,7 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
     )
     .raw(true);
 
-  const fold = createAggregateFold(db, createAggregate(db));
+  const fold = createAggregateFold(db, createAggregate(db, rulesOf));
 
   // Derived rows come only from events actually inserted, so a resent batch changes
   // nothing: the aggregates are exactly-once because the events are. The report's

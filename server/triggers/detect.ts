@@ -43,6 +43,9 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
   const { db, sites, pending, detectors, catalogStep, record, clock, problem } = parts;
   const byKind = new Map(detectors.map((d) => [d.kind, d]));
   const visitorRow = db.prepare<[string, string], VisitorRow>('SELECT * FROM trigger_visitors WHERE site = ? AND visitor = ?');
+  // A person who identified is one across devices: a visit on any of them is a visit.
+  const personSeen = db.prepare<[string, string], { t: number | null }>('SELECT max(last_seen) AS t FROM trigger_visitors WHERE site = ? AND user_id = ?');
+  const lastSeen = (v: VisitorRow) => (v.user_id === null ? v.last_seen : Math.max(v.last_seen, personSeen.get(v.site, v.user_id)?.t ?? 0));
 
   // One page of due rows; returns how many it read.
   const duePage = db.transaction((now: number): number => {
@@ -59,14 +62,15 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
         continue;
       }
       // The visitor came back since: the signal waits a whole window after their last event.
-      const due = visitor.last_seen + detector.windowMs(settings.triggers);
+      const seen = lastSeen(visitor);
+      const due = seen + detector.windowMs(settings.triggers);
       if (due > now) {
         pending.postpone(row, due);
         continue;
       }
       pending.remove(row);
       if (detector.staleAfterMs !== undefined && now - due > detector.staleAfterMs) continue;
-      const fired = detector.fire(row, visitor, now);
+      const fired = detector.fire(row, { ...visitor, last_seen: seen }, now);
       if (fired) record({ visitor, event: detector.event, ...fired }, now);
     }
     return rows.length;

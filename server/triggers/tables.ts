@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS trigger_visitors (
   PRIMARY KEY (site, visitor)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trigger_visitors_by_category ON trigger_visitors (site, top_category, visitor);
+CREATE INDEX IF NOT EXISTS trigger_visitors_by_user ON trigger_visitors (site, user_id) WHERE user_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS trigger_affinity (
   site     TEXT    NOT NULL,
   visitor  TEXT    NOT NULL,

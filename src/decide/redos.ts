@@ -8,15 +8,17 @@
  */
 import { isSafePattern } from 'redos-detector';
 
-// Deterministic bounds on redos-detector's search (its default takes up to 8 s on
-// `^(a|a)+$`); the timeout only guards against a huge pattern. A search that ends on a
-// bound proves nothing either way.
+// Bounds on redos-detector's search (its default takes up to 8 s on `^(a|a)+$`). A
+// search that runs out of time is refused like one that finds ambiguity: whether the
+// clock or the score ends it depends on the machine's speed (`.*b.*c` hit its score in
+// about 1 s here, and the clock at 2 s on a loaded CI machine, which then passed it), and
+// a pattern whose search takes seconds is no pattern to run on every page view.
 const OPTIONS = { maxSteps: 5000, timeout: 2000 };
 
 /**
  * Why redos-detector finds that `source`, the operand of `op` (`$regex` or `$regexi`),
  * can match the same text in many ways, so that its work grows with the length of the
- * value (`.*b.*c`, `^[^@]+@[^@]+\.\w+$`), or `undefined` when it finds no such thing or
+ * value (`.*b.*c`, `^[^@]+@[^@]+\.\w+$`) or its search runs out of time, or `undefined` when it finds no such thing or
  * cannot tell. Never throws.
  *
  * @example redosProblem('.*sale.*', '$regex') // 'unsafe regular expression (parts of it …)'
@@ -25,7 +27,9 @@ export function redosProblem(source: string, op: string): string | undefined {
   try {
     // Its parser reads no named groups; a name changes nothing about backtracking.
     const pattern = source.replace(/\(\?<(?![=!])[^>]*>/g, '(');
-    if (isSafePattern(pattern, { ...OPTIONS, caseInsensitive: op == '$regexi' }).error == 'hitMaxScore') {
+    const { error } = isSafePattern(pattern, { ...OPTIONS, caseInsensitive: op == '$regexi' });
+    if (error == 'timedOut') return 'unsafe regular expression (too complex to check in time: simplify it, e.g. [^/]* rather than .*)';
+    if (error == 'hitMaxScore') {
       return 'unsafe regular expression (parts of it can match the same text in many ways, so a long value could take very long: make them exclusive, e.g. [^/]* rather than .*, and drop a leading or trailing .*, which $regex never needs)';
     }
   } catch {

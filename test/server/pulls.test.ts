@@ -7,21 +7,26 @@ import { batchOf, startTestCollector, trackEvent, type TestCollector } from './h
 let c: TestCollector;
 afterEach(() => c.stop());
 
-const viewed = (placement: string, variant: string, segment?: string) =>
-  trackEvent('Variant Viewed', { placement, variant, reason: 'bandit', ...(segment ? { segment } : {}) });
-const converted = (placement: string, variant: string, segment?: string) =>
-  trackEvent('Variant Converted', { placement, variant, goal: 'order', ...(segment ? { segment } : {}) });
+// Each call is another visitor unless one is given: one visitor's impressions within a
+// minute, and its repeated conversions, count once (server/exposure-rules.ts).
+let visitors = 0;
+const viewed = (placement: string, variant: string, segment?: string, visitor = `v${++visitors}`) =>
+  trackEvent('Variant Viewed', { placement, variant, reason: 'bandit', ...(segment ? { segment } : {}) }, { anonymousId: visitor });
+const converted = (placement: string, variant: string, segment?: string, visitor = `v${visitors}`) =>
+  trackEvent('Variant Converted', { placement, variant, goal: 'order', ...(segment ? { segment } : {}) }, { anonymousId: visitor });
 const times = <T>(n: number, make: () => T) => Array.from({ length: n }, make);
+const seenAndConverted = (n: number, placement: string, variant: string, segment?: string) =>
+  Array.from({ length: n }, () => [viewed(placement, variant, segment), converted(placement, variant, segment)]).flat();
 
 describe('GET /v1/stats', () => {
   it('counts impressions and conversions per placement, variant and segment, with 95 % intervals', async () => {
     c = await startTestCollector();
     const events = [
-      ...times(10, () => viewed('hero', 'a')),
-      ...times(3, () => converted('hero', 'a')),
+      ...seenAndConverted(3, 'hero', 'a'),
+      ...times(7, () => viewed('hero', 'a')),
       ...times(5, () => viewed('hero', 'b')),
-      ...times(4, () => viewed('hero', 'b', 'returning')),
-      ...times(2, () => converted('hero', 'b', 'returning')),
+      ...seenAndConverted(2, 'hero', 'b', 'returning'),
+      ...times(2, () => viewed('hero', 'b', 'returning')),
       trackEvent('Product Viewed', { product_id: 'p1' }),
     ];
     await c.post(batchOf(events), { path: '/v1/batch?site=shop-1' });
@@ -45,10 +50,13 @@ describe('GET /v1/stats', () => {
 
   it('caps conversions at impressions for the rate and interval, and reports the raw counts', async () => {
     c = await startTestCollector();
-    await c.post(batchOf([viewed('p', 'v'), converted('p', 'v'), converted('p', 'v')]));
+    // Seen in one segment, converted in another (a segment entered in between): the
+    // second segment's row has a conversion and no impression.
+    await c.post(batchOf([viewed('p', 'v', 'a', 'x'), viewed('p', 'v', 'b', 'y'), converted('p', 'v', 'b', 'x'), converted('p', 'v', 'b', 'y')]));
     const { variants } = await (await fetch(`${c.url}/v1/stats`)).json();
     expect(variants).toEqual([
-      { placement: 'p', variant: 'v', segment: null, impressions: 1, conversions: 2, rate: 1, interval: [0.158114, 0.987421] },
+      { placement: 'p', variant: 'v', segment: 'a', impressions: 1, conversions: 0, rate: 0, interval: [0.0125791, 0.841886] },
+      { placement: 'p', variant: 'v', segment: 'b', impressions: 1, conversions: 2, rate: 1, interval: [0.158114, 0.987421] },
     ]);
   });
 

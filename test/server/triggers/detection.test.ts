@@ -103,6 +103,22 @@ describe('Browse Abandoned', () => {
   });
 });
 
+describe('one person across devices', () => {
+  it('an order or a visit on another device of the same user settles or postpones the cart', async () => {
+    await start({ cartAbandonedMinutes: 60 });
+    const add = (v: string, user: string) => event(v, 'Product Added', { product_id: 'boot', price: 10 }, T0, { userId: user });
+    await post(collector, [add('phone-1', 'u1'), add('phone-2', 'u2'), add('phone-3', 'u3')]);
+    clock.set(T0 + 30 * MINUTE);
+    await post(collector, [event('laptop-1', 'Order Completed', { order_id: 'o', products: [{ product_id: 'boot' }] }, T0 + 30 * MINUTE, { userId: 'u1' })]);
+    await post(collector, [event('laptop-2', null, {}, T0 + 30 * MINUTE, { userId: 'u2' })]);
+    await at(T0 + 61 * MINUTE);
+    expect(who('Cart Abandoned')).toEqual(['phone-3']);
+    await at(T0 + 91 * MINUTE);
+    expect(who('Cart Abandoned')).toEqual(['phone-3', 'phone-2']);
+    expect(signals(dir.file(), 'Cart Abandoned')[1].payload.userId).toBe('u2');
+  });
+});
+
 describe('Win-back', () => {
   it('fires for a customer with no visit for winBackDays, counted from the last visit', async () => {
     await start({ winBackDays: 60 });
