@@ -13,6 +13,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createVisitorLookup } from './erasure/lookup';
 import { createErasureStore } from './erasure/store';
 import { createEventStore } from './event-store';
+import { placementRules } from './exposure-rules';
 import { createRetention, type RetentionResult } from './retention';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
@@ -120,7 +121,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest]);
+  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest], placementRules(config));
   const rebuilder = createRebuilder({
     store,
     file: file === ':memory:' ? undefined : file,
