@@ -9,6 +9,7 @@ import { createAggregateFold } from './aggregate-fold';
 import { createAggregate, type Aggregate } from './aggregates';
 import { interactionsOf } from './derive';
 import type { RulesOf } from './exposure-rules';
+import { isServerSignal } from './triggers/signal';
 import type { ValidEvent } from './validate-event';
 
 /** What storing a batch did: events newly stored, and events whose messageId was already stored. */
@@ -60,7 +61,7 @@ export interface EventStore {
 /**
  * Creates the store's prepared statements over an open, migrated database whose
  * busy timeout is `busyTimeoutMs`. `derive` are more hooks called like the
- * aggregates, with a batch's newly stored events in its transaction (trigger state).
+ * aggregates, in the fold's transaction, with newly stored events (trigger state).
  * `rulesOf` gives the aggregates each placement's attribution window and goals.
  */
 export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly Aggregate[] = [], rulesOf?: RulesOf): EventStore {
@@ -83,7 +84,16 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
     )
     .raw(true);
 
-  const fold = createAggregateFold(db, createAggregate(db, rulesOf));
+  // The trigger state (`derive`) is folded with the aggregates, many batches at once and
+  // sorted by visitor, so each visitor's rows are read and written once per fold. The
+  // collector's own signals (stored without a batch) are counted where they are recorded
+  // and are no visit: the fold skips them, also when it catches up after a restart.
+  const aggregate = createAggregate(db, rulesOf);
+  const fold = createAggregateFold(db, (events) => {
+    const visits = events.some(isServerSignal) ? events.filter((e) => !isServerSignal(e)) : events;
+    aggregate(visits);
+    for (const hook of derive) hook(visits);
+  });
 
   // Derived rows come only from events actually inserted, so a resent batch changes
   // nothing: the aggregates are exactly-once because the events are. The report's
@@ -96,10 +106,6 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
       if (changes === 0) continue;
       stored.push([Number(lastInsertRowid), e]);
       for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
-    }
-    if (derive.length && stored.length) {
-      const fresh = stored.map(([, e]) => e);
-      for (const hook of derive) hook(fresh);
     }
     return { stored: stored.length, duplicates: events.length - stored.length };
   });

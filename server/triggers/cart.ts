@@ -70,9 +70,10 @@ export function createCartStore(db: Db, pending: PendingStore, catalog: CatalogS
       event: 'Cart Abandoned',
       windowMs: (timing) => timing.cartAbandonedMinutes * 60_000,
       staleAfterMs: STALE_MS,
-      fire(row) {
+      fire(row, person) {
         const cart = select.get(row.site, row.visitor);
-        if (!cart) return null;
+        // An order since the cart's last change, on this device or another of the person's, settles it.
+        if (!cart || person.last_order >= cart.updated_at) return null;
         const items = JSON.parse(cart.items) as CartLine[];
         const known = items.map((item) => catalog.product(row.site, item.product_id)).filter((p): p is Product => p !== undefined);
         const properties: JsonObject = cartProperties(items, cart.updated_at, known);

@@ -4,6 +4,7 @@
  * free between pages, so requests are answered however much is due. The registry of
  * due detectors is {@link DUE_DETECTORS}'s list: adding a kind touches one place.
  */
+import { foldPending } from '../aggregate-fold';
 import { isBusy, type Db } from '../database';
 import type { RepeatLog } from '../repeat-log';
 import type { SiteRegistry } from '../sites';
@@ -43,9 +44,14 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
   const { db, sites, pending, detectors, catalogStep, record, clock, problem } = parts;
   const byKind = new Map(detectors.map((d) => [d.kind, d]));
   const visitorRow = db.prepare<[string, string], VisitorRow>('SELECT * FROM trigger_visitors WHERE site = ? AND visitor = ?');
-  // A person who identified is one across devices: a visit on any of them is a visit.
-  const personSeen = db.prepare<[string, string], { t: number | null }>('SELECT max(last_seen) AS t FROM trigger_visitors WHERE site = ? AND user_id = ?');
-  const lastSeen = (v: VisitorRow) => (v.user_id === null ? v.last_seen : Math.max(v.last_seen, personSeen.get(v.site, v.user_id)?.t ?? 0));
+  // A person who identified is one across devices: a visit or an order on any of them counts.
+  const personOf = db.prepare<[string, string], { seen: number | null; ordered: number | null }>(
+    'SELECT max(last_seen) AS seen, max(last_order) AS ordered FROM trigger_visitors WHERE site = ? AND user_id = ?',
+  );
+  const asPerson = (v: VisitorRow): VisitorRow => {
+    const p = v.user_id === null ? undefined : personOf.get(v.site, v.user_id);
+    return p ? { ...v, last_seen: Math.max(v.last_seen, p.seen ?? 0), last_order: Math.max(v.last_order, p.ordered ?? 0) } : v;
+  };
 
   // One page of due rows; returns how many it read.
   const duePage = db.transaction((now: number): number => {
@@ -62,15 +68,15 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
         continue;
       }
       // The visitor came back since: the signal waits a whole window after their last event.
-      const seen = lastSeen(visitor);
-      const due = seen + detector.windowMs(settings.triggers);
+      const person = asPerson(visitor);
+      const due = person.last_seen + detector.windowMs(settings.triggers);
       if (due > now) {
         pending.postpone(row, due);
         continue;
       }
       pending.remove(row);
       if (detector.staleAfterMs !== undefined && now - due > detector.staleAfterMs) continue;
-      const fired = detector.fire(row, { ...visitor, last_seen: seen }, now);
+      const fired = detector.fire(row, person, now);
       if (fired) record({ visitor, event: detector.event, ...fired }, now);
     }
     return rows.length;
@@ -81,6 +87,13 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
   let closed = false;
   const work = async (): Promise<number> => {
     let total = 0;
+    // Trigger state is folded from stored events shortly after they are stored: bring it up to date first.
+    try {
+      foldPending(db);
+    } catch (error) {
+      if (isBusy(error)) return total;
+      throw error;
+    }
     for (const page of [duePage, jobPage]) {
       while (!closed) {
         let read: number;

@@ -26,7 +26,6 @@ const categoryOf = (product: Record<string, unknown>) => (typeof product.categor
 /** Returns the ingest hook: call it with a batch's newly stored events, inside its transaction. */
 export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, carts, browse }: TriggerIngestParts): (events: readonly ValidEvent[]) => void {
   const batch = createVisitorBatch(db);
-  const devicesOf = db.prepare<[string, string, string], { visitor: string }>('SELECT visitor FROM trigger_visitors WHERE site = ? AND user_id = ? AND visitor != ?');
   return (events) => {
     const visitors = batch();
     // Settings are looked up once per site and batch (an open registry builds them on each call).
@@ -67,9 +66,8 @@ export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, cart
         }
       } else if (name === 'Order Completed') {
         v.orders++;
+        v.last_order = Math.max(v.last_order, e.time);
         carts.ordered(e.site, id, e.time);
-        // An order on one device settles the person's carts on the others.
-        if (v.user_id !== null) for (const other of devicesOf.all(e.site, v.user_id, id)) carts.ordered(e.site, other.visitor, e.time);
         const products = Array.isArray(e.properties.products) ? productsOf(e.properties) : [];
         browse.bought(e.site, id, products.map((p) => cleanId(p.product_id)).filter((p): p is string => p !== null));
         for (const p of products) {

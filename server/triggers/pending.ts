@@ -34,7 +34,10 @@ export interface DueDetector {
    * imported late): a week-old "you left something in your cart" helps nobody. None when absent.
    */
   staleAfterMs?: number;
-  /** The signal's cause and properties, or null when it no longer applies. Runs in a write transaction. */
+  /**
+   * The signal's cause and properties, or null when it no longer applies. `visitor` is
+   * the person: the latest visit and order over their devices. Runs in a write transaction.
+   */
   fire(row: PendingRow, visitor: VisitorRow, now: number): { cause: string; properties: JsonObject } | null;
 }
 

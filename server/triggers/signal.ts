@@ -32,6 +32,15 @@ export const SIGNAL_LIBRARY = { name: 'attune-collector', version: '0.1.0' };
 export const signalMessageId = (site: string, visitor: string, event: string, cause: string): string =>
   `sig-${createHash('sha256').update([site, visitor, event, cause].join('\0')).digest('hex').slice(0, 40)}`;
 
+/**
+ * True for a signal this collector recorded (its messageId is {@link signalMessageId}'s):
+ * counted where it is recorded and no visit, so the aggregates and trigger state skip it.
+ */
+export const isServerSignal = (e: { messageId: string; event: string | null }): boolean =>
+  e.messageId.startsWith('sig-') && e.event !== null && SIGNAL_NAMES.has(e.event);
+
+const SIGNAL_NAMES = new Set<string>(['Cart Abandoned', 'Browse Abandoned', 'Back In Stock', 'Price Drop', 'New Arrival', 'Win-back']);
+
 /** Records signals; true when the signal is new (and so was counted and queued). */
 export type RecordSignal = (signal: Signal, now: number) => boolean;
 

@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS trigger_visitors (
   first_seen   INTEGER NOT NULL,
   last_seen    INTEGER NOT NULL,
   orders       INTEGER NOT NULL DEFAULT 0,
+  last_order   INTEGER NOT NULL DEFAULT 0,
   traits       TEXT    NOT NULL DEFAULT '{}',
   top_category TEXT,
   top_score    REAL    NOT NULL DEFAULT 0,

@@ -21,6 +21,8 @@ export interface VisitorRow {
   first_seen: number;
   last_seen: number;
   orders: number;
+  /** When their latest order was placed (0 for none). */
+  last_order: number;
   /** JSON object of the kept traits. */
   traits: string;
   top_category: string | null;
@@ -66,10 +68,10 @@ export interface VisitorBatch {
 export function createVisitorBatch(db: Db): () => VisitorBatch {
   const select = db.prepare<[string, string], VisitorRow>('SELECT * FROM trigger_visitors WHERE site = ? AND visitor = ?');
   const upsert = db.prepare<[VisitorRow]>(
-    `INSERT INTO trigger_visitors (site, visitor, anonymous_id, user_id, first_seen, last_seen, orders, traits, top_category, top_score, top_at, arrival_at)
-     VALUES (@site, @visitor, @anonymous_id, @user_id, @first_seen, @last_seen, @orders, @traits, @top_category, @top_score, @top_at, @arrival_at)
+    `INSERT INTO trigger_visitors (site, visitor, anonymous_id, user_id, first_seen, last_seen, orders, last_order, traits, top_category, top_score, top_at, arrival_at)
+     VALUES (@site, @visitor, @anonymous_id, @user_id, @first_seen, @last_seen, @orders, @last_order, @traits, @top_category, @top_score, @top_at, @arrival_at)
      ON CONFLICT (site, visitor) DO UPDATE SET anonymous_id = excluded.anonymous_id, user_id = excluded.user_id,
-       first_seen = excluded.first_seen, last_seen = excluded.last_seen, orders = excluded.orders, traits = excluded.traits,
+       first_seen = excluded.first_seen, last_seen = excluded.last_seen, orders = excluded.orders, last_order = excluded.last_order, traits = excluded.traits,
        top_category = excluded.top_category, top_score = excluded.top_score, top_at = excluded.top_at`,
   );
   const selectAffinity = db.prepare<[string, string, string], { score: number; at: number }>(
@@ -87,7 +89,7 @@ export function createVisitorBatch(db: Db): () => VisitorBatch {
         let row = rows.get(id);
         if (!row) {
           row = select.get(site, visitor) ?? {
-            site, visitor, anonymous_id: null, user_id: null, first_seen: time, last_seen: time, orders: 0,
+            site, visitor, anonymous_id: null, user_id: null, first_seen: time, last_seen: time, orders: 0, last_order: 0,
             traits: '{}', top_category: null, top_score: 0, top_at: 0, arrival_at: 0,
           };
           rows.set(id, row);

@@ -4,7 +4,7 @@
 // or came back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../../server';
-import { collectorFor, DAY, event, fakeClock, MINUTE, post, signals, T0, tempDir } from './fixture';
+import { collectorFor, DAY, event, fakeClock, MINUTE, post, reportRows, signals, T0, tempDir } from './fixture';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;
 let collector: RunningCollector;
@@ -74,6 +74,11 @@ describe('Cart Abandoned', () => {
     await at(T0 + 152 * MINUTE);
     expect(who('Cart Abandoned')).toEqual(['erin', 'erin']);
     expect(signals(dir.file(), 'Cart Abandoned')[1].payload.properties.value).toBe(29);
+    // Counted once each in the report, also after a restart (which folds what was stored since the last fold).
+    await collector.close();
+    collector = await collectorFor(dir.file(), clock.now, { triggers: { cartAbandonedMinutes: 30 } });
+    await at(T0 + 10 * DAY);
+    expect(reportRows(dir.file(), 0).signals).toBe(2);
   });
 
   it('drops a cart that fell due more than a week before detection saw it (an outage, a late import)', async () => {
@@ -131,6 +136,10 @@ describe('Win-back', () => {
     await at(T0 + 61 * DAY);
     expect(who('Win-back')).toEqual(['ivy']);
     expect(signals(dir.file(), 'Win-back')[0].payload.properties).toMatchObject({ days_since_visit: 61, orders: 1 });
+    // A signal is no visit: nobody is active on its day, also once a restart has folded what was stored since.
+    await collector.close();
+    collector = await collectorFor(dir.file(), clock.now, { triggers: { winBackDays: 60 } });
+    expect(reportRows(dir.file(), Math.floor((T0 + 61 * DAY) / DAY))).toEqual({ signals: 1, activeThatDay: 0 });
     await at(T0 + 89 * DAY);
     expect(who('Win-back')).toEqual(['ivy']);
     await at(T0 + 91 * DAY);

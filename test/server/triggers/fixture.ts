@@ -129,3 +129,15 @@ export function queued(db: string): { id: string; attempts: number }[] {
     conn.close();
   }
 }
+
+/** The report's signal counts (daily_counts) and the visitor-days on `day`, read through a separate connection. */
+export function reportRows(db: string, day: number): { signals: number; activeThatDay: number } {
+  const conn = new Database(db, { readonly: true });
+  try {
+    const signals = (conn.prepare("SELECT coalesce(sum(count), 0) AS n FROM daily_counts WHERE metric = 'signal'").get() as { n: number }).n;
+    const activeThatDay = (conn.prepare('SELECT count(*) AS n FROM visitor_days WHERE day = ?').get(day) as { n: number }).n;
+    return { signals, activeThatDay };
+  } finally {
+    conn.close();
+  }
+}
