@@ -7,11 +7,14 @@
 // holdout, quiz and rows (scripts/simulate-visitors.mjs), so the dashboard has a winner and
 // an uplift to show; both are stored once however often they are sent. The dashboard
 // (/dashboard?site=demo) needs the admin token, made once per .demo/ folder and printed.
+// The collector serves the sites of .demo/sites.json (scripts/demo-sites.mjs): site "demo",
+// whose public write key the example pages carry as data-write-key.
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEMO_WRITE_KEY, demoSites } from './demo-sites.mjs';
 import { describeSeeding, seedDemo } from './seed-demo.mjs';
 import { describeSimulation, seedSimulation } from './simulate-visitors.mjs';
 import { startStaticServer } from './serve.mjs';
@@ -82,7 +85,9 @@ try {
   const { startCollector } = await import(at('dist/collector.mjs'));
   mkdirSync(at('.demo'), { recursive: true, mode: 0o700 });
   admin = adminToken();
-  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), origins: [shop.url], adminToken: admin.token });
+  // The sites file is written on every start, so it always allows this run's shop origin (PORT may change it).
+  writeFileSync(at('.demo/sites.json'), JSON.stringify(demoSites(shop.url), null, 2) + '\n');
+  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), sites: at('.demo/sites.json'), adminToken: admin.token });
   services.push({ name: 'collector', ...collector });
 } catch (error) {
   if (error.code !== 'EADDRINUSE') throw error;
@@ -96,7 +101,7 @@ try {
 // or after a run whose seeding failed), next to whatever was browsed since.
 const collector = services.find((service) => service.name === 'collector');
 try {
-  const seeded = await seedDemo(collector.url, { site: 'demo', visitors: 300 });
+  const seeded = await seedDemo(collector.url, { site: 'demo', visitors: 300, writeKey: DEMO_WRITE_KEY });
   console.log(seeded.stored ? describeSeeding(seeded) : `the demo collector already holds its seeded history (${seeded.events.toLocaleString('en-US')} events)`);
 } catch (error) {
   console.error(`The demo collector was not seeded (${error.message}); recommendations start empty.`);
@@ -105,7 +110,7 @@ try {
 // simulated weeks keep their first dates (delete .demo/ for a history ending yesterday).
 try {
   const sdk = await import(pathToFileURL(at('dist/index.mjs')).href);
-  console.log(describeSimulation(await seedSimulation(collector.url, { sdk, site: 'demo' })));
+  console.log(describeSimulation(await seedSimulation(collector.url, { sdk, site: 'demo', writeKey: DEMO_WRITE_KEY })));
 } catch (error) {
   console.error(`The demo's visitors were not simulated (${error.message}); the dashboard starts empty.`);
 }

@@ -51,13 +51,13 @@ export function loadCatalog(file?: string): SeedProduct[];
 export function demoEvents(options?: DemoEventsOptions): { events: SeedEvent[]; views: number; carts: number; orders: number };
 export function seedDemo(
   collectorUrl: string,
-  options?: { visitors?: number; site?: string; seed?: number; now?: number; catalog?: SeedProduct[] },
+  options?: { visitors?: number; site?: string; seed?: number; now?: number; catalog?: SeedProduct[]; writeKey?: string },
 ): Promise<SeedResult>;
 export function describeSeeding(result: SeedResult): string;
-/** Posts events to `/v1/batch?site=…` in batches of at most `maxEvents` (500) events and `maxBytes` (400 KB). */
+/** Posts events to `/v1/batch?site=…` in batches of at most `maxEvents` (500) events and `maxBytes` (400 KB), with `writeKey` as HTTP Basic when given. */
 export function postEvents(
   collectorUrl: string,
   site: string,
   events: readonly unknown[],
-  options?: { maxEvents?: number; maxBytes?: number },
+  options?: { maxEvents?: number; maxBytes?: number; writeKey?: string },
 ): Promise<{ stored: number; duplicates: number; batches: number }>;

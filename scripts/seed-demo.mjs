@@ -181,10 +181,10 @@ export function demoEvents({ visitors = 300, seed = 7, now = Date.now(), catalog
  *
  * @example await seedDemo('http://127.0.0.1:8787', { visitors: 300 })
  */
-export async function seedDemo(collectorUrl, { visitors = 300, site = 'demo', seed = 7, now = Date.now(), catalog } = {}) {
+export async function seedDemo(collectorUrl, { visitors = 300, site = 'demo', seed = 7, now = Date.now(), catalog, writeKey } = {}) {
   const started = performance.now();
   const { events, views, carts, orders } = demoEvents({ visitors, seed, now, ...(catalog ? { catalog } : {}) });
-  const sent = await postEvents(collectorUrl, site, events, { maxEvents: BATCH_SIZE });
+  const sent = await postEvents(collectorUrl, site, events, { maxEvents: BATCH_SIZE, writeKey });
   return { site, visitors, events: events.length, views, carts, orders, ...sent, ms: Math.round(performance.now() - started) };
 }
 
@@ -192,11 +192,13 @@ export async function seedDemo(collectorUrl, { visitors = 300, site = 'demo', se
  * Posts `events` to `POST /v1/batch?site=…` in order, in batches of at most `maxEvents`
  * events and `maxBytes` bytes of JSON (under the collector's 500 KB limit, with room for
  * the envelope), and resolves to what the collector stored and ignored as duplicates.
- * Throws on the first batch the collector refuses.
+ * Throws on the first batch the collector refuses. `writeKey`, when given, is sent as the
+ * SDK sends it (HTTP Basic, the key as the user name): a collector with a sites file needs it.
  *
- * @example await postEvents('http://127.0.0.1:8787', 'demo', events)
+ * @example await postEvents('http://127.0.0.1:8787', 'demo', events, { writeKey: DEMO_WRITE_KEY })
  */
-export async function postEvents(collectorUrl, site, events, { maxEvents = 500, maxBytes = 400 * 1024 } = {}) {
+export async function postEvents(collectorUrl, site, events, { maxEvents = 500, maxBytes = 400 * 1024, writeKey } = {}) {
+  const auth = writeKey ? { Authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` } : {};
   let stored = 0;
   let duplicates = 0;
   let batches = 0;
@@ -215,7 +217,7 @@ export async function postEvents(collectorUrl, site, events, { maxEvents = 500, 
     }
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...auth },
       body: `{"batch":[${batch.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`,
     });
     const body = await response.json().catch(() => ({}));
@@ -242,10 +244,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       url: { type: 'string', default: 'http://127.0.0.1:8787' },
       site: { type: 'string', default: 'demo' },
       visitors: { type: 'string', default: '300' },
+      'write-key': { type: 'string' },
     },
   });
   try {
-    console.log(describeSeeding(await seedDemo(values.url, { site: values.site, visitors: Number(values.visitors) })));
+    console.log(describeSeeding(await seedDemo(values.url, { site: values.site, visitors: Number(values.visitors), writeKey: values['write-key'] })));
   } catch (error) {
     console.error(`seeding failed: ${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ''}`);
     process.exitCode = 1;

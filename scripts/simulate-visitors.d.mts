@@ -85,5 +85,6 @@ export const GROUND_TRUTH: {
 };
 export function loadDemoSetup(dir?: string): DemoSetup;
 export function simulateVisitors(options: SimulationOptions): SimulationFigures & { events: SimulatedEvent[] };
-export function seedSimulation(collectorUrl: string, options: SimulationOptions & { site?: string }): Promise<SimulationResult>;
+/** `writeKey`: the site's write key, for a collector with a sites file. */
+export function seedSimulation(collectorUrl: string, options: SimulationOptions & { site?: string; writeKey?: string }): Promise<SimulationResult>;
 export function describeSimulation(result: SimulationResult): string;

@@ -204,11 +204,11 @@ function visit(s, time, campaign, { config, stats, totals }) {
  *
  * @example await seedSimulation('http://127.0.0.1:8787', { sdk: await import('../dist/index.mjs') })
  */
-export async function seedSimulation(collectorUrl, { site = 'demo', ...options }) {
+export async function seedSimulation(collectorUrl, { site = 'demo', writeKey, ...options }) {
   const started = performance.now();
   const { events, ...figures } = simulateVisitors(options);
   const simulatedMs = performance.now() - started;
-  const sent = await postEvents(collectorUrl, site, events);
+  const sent = await postEvents(collectorUrl, site, events, { writeKey });
   return { site, ...figures, events: events.length, ...sent, simulatedMs: Math.round(simulatedMs), ms: Math.round(performance.now() - started) };
 }
 
@@ -231,11 +231,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       site: { type: 'string', default: 'demo' },
       visitors: { type: 'string', default: '4000' },
       seed: { type: 'string', default: '13' },
+      'write-key': { type: 'string' },
     },
   });
   try {
     const sdk = await import(pathToFileURL(join(root, 'dist/index.mjs')).href);
-    console.log(describeSimulation(await seedSimulation(values.url, { sdk, site: values.site, visitors: Number(values.visitors), seed: Number(values.seed) })));
+    console.log(describeSimulation(await seedSimulation(values.url, { sdk, site: values.site, visitors: Number(values.visitors), seed: Number(values.seed), writeKey: values['write-key'] })));
   } catch (error) {
     console.error(`simulation failed: ${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ''}`);
     process.exitCode = 1;
