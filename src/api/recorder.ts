@@ -69,7 +69,7 @@ export function createRecorder(options: RecorderOptions) {
   let memory = createDecisionMemory();
   // The erasure secret of the current anonymous id (src/sync/erasure.ts), once loaded or made.
   let erasure: ErasureRecord | undefined;
-  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined, ErasureRecord | undefined]> | undefined;
+  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined, ErasureRecord | undefined, void]> | undefined;
   let activation: Promise<void> | undefined;
   let live = false;
   let waiting: AttuneEvent[] = [];
@@ -142,7 +142,7 @@ export function createRecorder(options: RecorderOptions) {
       stateStore.get<DecisionMemory>('decisions'),
       stateStore.get<ErasureRecord>('erasure'),
       log.load(Date.now()),
-    ]).then(([profile, decisions, secret]) => [profile, decisions, secret]));
+    ]));
   // Loads or makes the current anonymous id's erasure secret, and keeps a new one beside the profile.
   const ensureErasure = (secret?: ErasureRecord) =>
     erasureRecord(secret, state.anonymousId).then((made) => {
@@ -235,8 +235,10 @@ export function createRecorder(options: RecorderOptions) {
       erasure = undefined;
       if (!live) return;
       await ensureErasure();
-      if (asked) await sender!.enqueue([[eventKey(asked), asked]]);
-      sender!.flush();
+      if (asked) {
+        await sender!.enqueue([[eventKey(asked), asked]]);
+        sender!.flush();
+      }
     },
 
     async export(): Promise<AttuneExport> {

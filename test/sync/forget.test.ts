@@ -106,6 +106,18 @@ describe('forget() on the collector', { timeout: 30_000 }, () => {
     expect(problems).toEqual([expect.stringMatching(/^1 of 1 events refused and dropped: 403/)]);
   });
 
+  it('without an endpoint or a transport, forgets on the device only, without a problem', async () => {
+    const { attune, errors } = makeAttune();
+    await attune.ready;
+    attune.track('Before');
+    await attune.flush();
+    const before = (await attune.export())!.anonymousId;
+    await attune.forget();
+    expect((await attune.export())!.anonymousId).not.toBe(before);
+    expect(await attune.outboxSize()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('never hands the erasure secret to a transport', async () => {
     const shipped: AttuneEvent[] = [];
     const { attune } = makeAttune({ sync: { intervalMs: 50, transport: async (batch) => void shipped.push(...batch) } });
