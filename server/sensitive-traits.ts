@@ -32,11 +32,19 @@ export const removedMarker = (site: string, value: unknown) => ({ removed: trait
  * (undefined: the defaults apply, e-mail and phone removed).
  */
 export function withoutSensitiveTraits(events: readonly ValidEvent[], settingsOf: (site: string) => SiteSettings | undefined): ValidEvent[] {
+  // Per site once a batch: the names as JSON keys, or null where they are stored. (The open
+  // registry builds a site's settings afresh on every lookup.)
+  const keysOf = new Map<string, { names: string[]; keys: string[] } | null>();
   return events.map((e) => {
-    const settings = settingsOf(e.site);
-    if (settings?.storeSensitiveTraits) return e;
-    const names = settings?.sensitiveTraits ?? ['email', 'phone'];
-    if (!names.some((name) => e.payload.includes(JSON.stringify(name)))) return e;
+    let sensitive = keysOf.get(e.site);
+    if (sensitive === undefined) {
+      const settings = settingsOf(e.site);
+      const names = settings?.sensitiveTraits ?? ['email', 'phone'];
+      sensitive = settings?.storeSensitiveTraits || !names.length ? null : { names, keys: names.map((name) => JSON.stringify(name)) };
+      keysOf.set(e.site, sensitive);
+    }
+    if (!sensitive || !sensitive.keys.some((key) => e.payload.includes(key))) return e;
+    const { names } = sensitive;
     const raw = JSON.parse(e.payload) as Record<string, unknown>;
     let changed = false;
     for (const path of PLACES) {
