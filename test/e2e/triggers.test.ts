@@ -7,9 +7,9 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
 import { attuneReady, describeE2E, firstPage, notHeldOut, pointDemoAt, setupE2E } from './browser';
+import { DEMO_WRITE_KEY } from '../../scripts/demo-sites.mjs';
 import { useCollector } from './collector';
 
-const WRITE_KEY = 'wk_e2e_triggers_0123456789';
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 
 // The check server/README.md documents (test/server/triggers/webhooks.test.ts runs the snippet itself).
@@ -44,7 +44,8 @@ describeE2E('trigger signals delivered by webhooks', () => {
       sites: {
         sites: {
           demo: {
-            writeKeys: [WRITE_KEY],
+            // The key the demo's pages carry as data-write-key.
+            writeKeys: [DEMO_WRITE_KEY],
             origins: [origin],
             triggers: { cartAbandonedMinutes: 0.05 },
             webhooks: [{ url: hook, events: ['Cart Abandoned'], secret: SECRET }],
@@ -54,13 +55,6 @@ describeE2E('trigger signals delivered by webhooks', () => {
       triggers: { intervalMs: 250 },
     });
     const context = await pointDemoAt(await e2e.launch(), server.url);
-    // The demo's tag carries no write key; this site's collector needs one (as data-write-key).
-    await context.addInitScript((key) => {
-      new MutationObserver(() => document.querySelector('script[data-site]:not([data-write-key])')?.setAttribute('data-write-key', key)).observe(document, {
-        childList: true,
-        subtree: true,
-      });
-    }, WRITE_KEY);
     const { page, pageErrors } = await firstPage(context);
     const userId = await notHeldOut(page);
     await page.goto(e2e.url('/product.html?id=trail-runner'));
