@@ -81,6 +81,16 @@ describe('catalog signals', () => {
     expect(signals(dir.file(), 'New Arrival')[0].payload.properties).toMatchObject({ product_id: 'boot2', category: 'boots' });
   });
 
+  it('New Arrival reaches a visitor once a day at most: the newest product first', async () => {
+    await push([product('boot', { categories: ['boots'] })]);
+    await post(collector, [event('hal', 'Product Viewed', { product_id: 'boot', category: 'boots' }, T0)]);
+    clock.set(T0 + 3 * DAY);
+    const arrivals = [product('older', { categories: ['boots'], createdAt: T0 + DAY }), product('newer', { categories: ['boots'], createdAt: T0 + 2 * DAY })];
+    await push([product('boot', { categories: ['boots'] }), ...arrivals]);
+    await run(T0 + 3 * DAY);
+    expect(signals(dir.file(), 'New Arrival').map((s) => s.payload.properties.product_id)).toEqual(['newer']);
+  });
+
   it('takes a large audience a page at a time and still reaches everyone once', async () => {
     await push([product('mug', { inStock: false })]);
     const viewers = Array.from({ length: 450 }, (_, i) => `v${String(i).padStart(3, '0')}`);

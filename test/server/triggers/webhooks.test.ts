@@ -125,6 +125,30 @@ describe('webhook deliveries', () => {
     await receiver.down();
   });
 
+  it('give up on a receiver that does not answer within the timeout, and try again later', async () => {
+    // A receiver that reads the request and never answers.
+    const { createServer } = await import('node:http');
+    const silent = createServer((req) => req.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}/attune`;
+    const log: string[] = [];
+    const [triggers, rest] = hooked(url);
+    const c = await collectorFor(dir.file(), clock.now, { triggers, ...rest }, { log: (m) => log.push(m), triggers: { intervalMs: 3600_000, delivery: { pollMs: 20, timeoutMs: 200, maxAttempts: 2, baseDelayMs: 1000 } } });
+    running.push(c);
+    await abandon(c, ['y1']);
+    clock.set(T0 + 31 * MINUTE);
+    const started = Date.now();
+    await c.runTriggers();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(queued(dir.file()).map((d) => d.attempts)).toEqual([1]);
+    clock.advance(1000);
+    await c.runTriggers();
+    expect(queued(dir.file())).toEqual([]);
+    expect(log.join('\n')).toMatch(/dropped after 2 tries: no answer within 200 ms/);
+    silent.closeAllConnections();
+    silent.close();
+  });
+
   it('are dropped after the last try, and the drop is logged without the body', async () => {
     const receiver = await startReceiver(() => 500);
     const log: string[] = [];
