@@ -5,6 +5,7 @@
 import { foldPending } from '../aggregate-fold';
 import type { Db } from '../database';
 import { traitDigest } from '../sensitive-traits';
+import { createVisitorScan } from './scan';
 import { hasTable, LINK_TABLES, VISITOR_TABLES } from './schema';
 import type { VisitorIds } from './store';
 
@@ -33,25 +34,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export interface VisitorLookup {
   /** The anonymous ids any stored event links to `userId` (identify, or any call carrying both). */
   anonymousIdsOf(site: string, userId: string): string[];
-  /** The user ids any stored event links to `anonymousId`. */
-  userIdsOf(site: string, anonymousId: string): string[];
+
   /**
    * The ids of identify events whose `traits.email` (or `context.traits.email`) is
    * `email`, stored or as a removed trait's digest. Scans the site's identify events a
    * step at a time, so a large history never holds the event loop.
    */
   idsOfEmail(site: string, email: string): Promise<VisitorIds>;
-  /** Everything held about these ids. */
-  export(site: string, ids: VisitorIds): VisitorExport;
+  /** Everything held about these ids (their events and interactions found a window at a time). */
+  export(site: string, ids: VisitorIds): Promise<VisitorExport>;
 }
 
 /** Prepares the statements. */
 export function createVisitorLookup(db: Db): VisitorLookup {
   const anonymousOf = db.prepare<[string, string], { id: string }>(
     'SELECT DISTINCT anonymous_id AS id FROM events WHERE site = ? AND user_id = ? AND anonymous_id IS NOT NULL ORDER BY 1',
-  );
-  const usersOf = db.prepare<[string, string], { id: string }>(
-    'SELECT DISTINCT user_id AS id FROM events WHERE site = ? AND anonymous_id = ? AND user_id IS NOT NULL ORDER BY 1',
   );
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
   const emailPaths = ['$.traits.email', '$.context.traits.email'];
@@ -62,13 +59,13 @@ export function createVisitorLookup(db: Db): VisitorLookup {
     `SELECT anonymous_id, user_id FROM events
      WHERE id > @from AND id <= @to AND site = @site AND type = 'identify' AND json_valid(payload) AND (${matches})`,
   );
-  const eventsByAnonymous = db.prepare<[string, string], { id: number; received_at: number; payload: string }>(
-    'SELECT id, received_at, payload FROM events WHERE site = ? AND anonymous_id = ?',
+  type EventRow = { id: number; user_id: string | null; received_at: number; payload: string };
+  const eventsByAnonymous = createVisitorScan<EventRow>(db, 'events', 'user_id, received_at, payload', 'anonymous_id');
+  const interactionsOf = createVisitorScan<Record<string, unknown> & { id: number }>(db, 'interactions', '*', 'visitor');
+  const eventsByUser = db.prepare<[string, string], EventRow>(
+    'SELECT id, user_id, received_at, payload FROM events WHERE site = ? AND user_id = ?',
   );
-  const eventsByUser = db.prepare<[string, string], { id: number; received_at: number; payload: string }>(
-    'SELECT id, received_at, payload FROM events WHERE site = ? AND user_id = ?',
-  );
-  const tables = VISITOR_TABLES.filter(({ table }) => hasTable(db, table)).map(({ table, column }) => ({
+  const tables = VISITOR_TABLES.filter(({ table }) => table !== 'interactions' && hasTable(db, table)).map(({ table, column }) => ({
     table,
     select: db.prepare<[string, string], Record<string, unknown>>(`SELECT * FROM ${table} WHERE site = ? AND ${column} = ?`),
   }));
@@ -90,7 +87,6 @@ export function createVisitorLookup(db: Db): VisitorLookup {
       for (const statement of linked) statement.all(site, userId).forEach((r) => r.id !== userId && ids.add(r.id));
       return [...ids].sort();
     },
-    userIdsOf: (site, anonymousId) => usersOf.all(site, anonymousId).map((r) => r.id),
     async idsOfEmail(site, email) {
       const anonymous = new Set<string>();
       const users = new Set<string>();
@@ -105,15 +101,17 @@ export function createVisitorLookup(db: Db): VisitorLookup {
       }
       return { anonymousIds: [...anonymous].sort(), userIds: [...users].sort() };
     },
-    export(site, ids) {
+    async export(site, ids) {
       foldPending(db);
       const events = new Map<number, { receivedAt: string; event: unknown }>();
-      const add = (row: { id: number; received_at: number; payload: string }) =>
-        events.set(row.id, { receivedAt: iso(row.received_at), event: JSON.parse(row.payload) });
-      for (const id of ids.anonymousIds) eventsByAnonymous.all(site, id).forEach(add);
+      const add = (row: EventRow) => events.set(row.id, { receivedAt: iso(row.received_at), event: JSON.parse(row.payload) });
+      const own = (await eventsByAnonymous.rows(site, ids.anonymousIds)).rows;
+      own.forEach(add);
       for (const id of ids.userIds) eventsByUser.all(site, id).forEach(add);
+      const linkedUserIds = [...new Set(own.flatMap((row) => (row.user_id === null ? [] : [row.user_id])))].sort();
       const visitors = [...new Set([...ids.anonymousIds, ...ids.userIds])];
       const rows: VisitorExport['rows'] = {};
+      rows.interactions = (await interactionsOf.rows(site, visitors)).rows.map(({ id: _, ...row }) => row);
       for (const { table, select } of tables) rows[table] = visitors.flatMap((v) => select.all(site, v));
       for (const { table, select } of linkRows) {
         const seen = new Map<string, Record<string, unknown>>();
@@ -128,7 +126,7 @@ export function createVisitorLookup(db: Db): VisitorLookup {
         site,
         anonymousIds: ids.anonymousIds,
         userIds: ids.userIds,
-        linkedUserIds: [...new Set(ids.anonymousIds.flatMap((id) => usersOf.all(site, id).map((r) => r.id)))].sort(),
+        linkedUserIds,
         events: [...events.entries()].sort(([a], [b]) => a - b).map(([, e]) => e),
         rows,
         erasureKeys,

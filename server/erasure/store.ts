@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { foldPending } from '../aggregate-fold';
 import type { Db } from '../database';
+import { createVisitorScan } from './scan';
 import { hasTable, LINK_TABLES, VISITOR_TABLES } from './schema';
 
 /** The ids erased together: one person's anonymous ids and user ids. */
@@ -35,15 +36,18 @@ export interface ErasureStore {
   /** Checks `secret` against the stored key, in constant time; `none` when no key is stored. */
   verify(site: string, anonymousId: string, secret: string): SecretCheck;
   /** True when any row names the anonymous id (its events or per-visitor rows). */
-  holdsAnything(site: string, anonymousId: string): boolean;
+  holdsAnything(site: string, anonymousId: string): Promise<boolean>;
   /**
    * True when `anonymousId` wrote as `userId` and no other id did (so that device may
    * erase the user's rows): some stored event carries both, and none carries the user
    * id with another anonymous id, or with none (a server's call).
    */
   onlyFrom(site: string, userId: string, anonymousId: string): boolean;
-  /** Deletes every row of these ids in one transaction; marks their keys erased. */
-  erase(site: string, ids: VisitorIds, now: number): ErasedCounts;
+  /**
+   * Deletes every row of these ids in one transaction, after finding their events and
+   * interactions a window at a time (server/erasure/scan.ts); marks their keys erased.
+   */
+  erase(site: string, ids: VisitorIds, now: number): Promise<ErasedCounts>;
 }
 
 /** Prepares the statements. */
@@ -53,14 +57,16 @@ export function createErasureStore(db: Db): ErasureStore {
   );
   const selectKey = db.prepare<[string, string], { hash: string }>('SELECT hash FROM erasure_keys WHERE site = ? AND anonymous_id = ?');
   const markErased = db.prepare<[number, string, string]>('UPDATE erasure_keys SET erased_at = ? WHERE site = ? AND anonymous_id = ?');
-  const anyEvent = db.prepare<[string, string]>('SELECT 1 FROM events WHERE site = ? AND anonymous_id = ? LIMIT 1');
+  const eventScan = createVisitorScan<{ id: number }>(db, 'events', 'site', 'anonymous_id');
+  const interactionScan = createVisitorScan<{ id: number }>(db, 'interactions', 'site', 'visitor');
+  const deleteEvent = db.prepare<[number]>('DELETE FROM events WHERE id = ?');
+  const deleteInteraction = db.prepare<[number]>('DELETE FROM interactions WHERE rowid = ?');
   const sources = db.prepare<[string, string, string, string, string, string], { own: number; other: number }>(
     `SELECT EXISTS (SELECT 1 FROM events WHERE site = ? AND user_id = ? AND anonymous_id = ?) AS own,
             EXISTS (SELECT 1 FROM events WHERE site = ? AND user_id = ? AND (anonymous_id IS NULL OR anonymous_id != ?)) AS other`,
   );
-  const deleteByAnonymous = db.prepare<[string, string]>('DELETE FROM events WHERE site = ? AND anonymous_id = ?');
   const deleteByUser = db.prepare<[string, string]>('DELETE FROM events WHERE site = ? AND user_id = ?');
-  const perVisitor = VISITOR_TABLES.filter(({ table }) => hasTable(db, table)).map(({ table, column }) => ({
+  const perVisitor = VISITOR_TABLES.filter(({ table }) => table !== 'interactions' && hasTable(db, table)).map(({ table, column }) => ({
     table,
     any: db.prepare<[string, string]>(`SELECT 1 FROM ${table} WHERE site = ? AND ${column} = ? LIMIT 1`),
     remove: db.prepare<[string, string]>(`DELETE FROM ${table} WHERE site = ? AND ${column} = ?`),
@@ -72,12 +78,17 @@ export function createErasureStore(db: Db): ErasureStore {
     byUser: db.prepare<[string, string]>(`DELETE FROM ${table} WHERE site = ? AND ${user} = ?`),
   }));
 
-  const eraseAll = db.transaction((site: string, ids: VisitorIds, now: number): ErasedCounts => {
-    const counts: ErasedCounts = { events: 0 };
-    for (const id of ids.anonymousIds) counts.events += deleteByAnonymous.run(site, id).changes;
-    for (const id of ids.userIds) counts.events += deleteByUser.run(site, id).changes;
+  type Found = { rows: { id: number }[]; last: number };
+  const eraseAll = db.transaction((site: string, ids: VisitorIds, now: number, events: Found, interactions: Found): ErasedCounts => {
     // A visitor is named in the per-visitor tables by anonymous id, or by user id when an event had none.
     const visitors = [...new Set([...ids.anonymousIds, ...ids.userIds])];
+    const counts: ErasedCounts = { events: 0, interactions: 0 };
+    // What the scans found, and what was stored after they started.
+    for (const { id } of [...events.rows, ...eventScan.after(site, ids.anonymousIds, events.last)]) counts.events += deleteEvent.run(id).changes;
+    for (const id of ids.userIds) counts.events += deleteByUser.run(site, id).changes;
+    for (const { id } of [...interactions.rows, ...interactionScan.after(site, visitors, interactions.last)]) {
+      counts.interactions += deleteInteraction.run(id).changes;
+    }
     for (const { table, remove } of perVisitor) {
       counts[table] = 0;
       for (const visitor of visitors) counts[table] += remove.run(site, visitor).changes;
@@ -100,15 +111,18 @@ export function createErasureStore(db: Db): ErasureStore {
       // Both are 32-byte digests, so the comparison's time says nothing about the secret.
       return timingSafeEqual(Buffer.from(stored, 'hex'), Buffer.from(secretHash(secret), 'hex')) ? 'ok' : 'wrong';
     },
-    holdsAnything: (site, anonymousId) => anyEvent.get(site, anonymousId) !== undefined || perVisitor.some((t) => t.any.get(site, anonymousId) !== undefined),
+    holdsAnything: async (site, anonymousId) =>
+      perVisitor.some((t) => t.any.get(site, anonymousId) !== undefined) || (await eventScan.rows(site, [anonymousId])).rows.length > 0,
     onlyFrom(site, userId, anonymousId) {
       const found = sources.get(site, userId, anonymousId, site, userId, anonymousId);
       return found?.own === 1 && found.other === 0;
     },
-    erase(site, ids, now) {
+    async erase(site, ids, now) {
+      const visitors = [...new Set([...ids.anonymousIds, ...ids.userIds])];
+      const [events, interactions] = [await eventScan.rows(site, ids.anonymousIds), await interactionScan.rows(site, visitors)];
       // Events stored but not yet folded into the per-visitor rows would bring them back after the erasure.
       foldPending(db);
-      return eraseAll.immediate(site, ids, now);
+      return eraseAll.immediate(site, ids, now, events, interactions);
     },
   };
 }

@@ -69,11 +69,11 @@ export async function handleForget(req: IncomingMessage, res: ServerResponse, ur
     const check = ctx.erasure.verify(site as string, visitor, secret as string);
     if (check === 'wrong') return sendError(res, 403, 'the erasure secret does not match this visitor\'s; nothing was erased');
     // Nothing held, nothing to prove: the erasure below finds nothing, as after an erasure.
-    if (check === 'none' && ctx.erasure.holdsAnything(site as string, visitor)) {
+    if (check === 'none' && (await ctx.erasure.holdsAnything(site as string, visitor))) {
       return sendError(res, 403, 'no erasure secret is registered for this visitor; an admin can erase it (DELETE /v1/visitors); nothing was erased');
     }
     const user = check === 'ok' && typeof userId === 'string' && ctx.erasure.onlyFrom(site as string, userId, visitor) ? [userId] : [];
-    const erased = ctx.erasure.erase(site as string, { anonymousIds: [visitor], userIds: user }, ctx.clock());
+    const erased = await ctx.erasure.erase(site as string, { anonymousIds: [visitor], userIds: user }, ctx.clock());
     sendJson(res, 200, { erased });
   } catch (error) {
     if (!isBusy(error)) throw error;

@@ -67,7 +67,7 @@ export async function handleEraseVisitor(req: IncomingMessage, res: ServerRespon
   const ids = await personOf(url, res, ctx, site, true);
   if (ids === null) return;
   try {
-    const erased = ctx.erasure.erase(site, ids, ctx.clock());
+    const erased = await ctx.erasure.erase(site, ids, ctx.clock());
     sendJson(res, 200, { anonymousIds: ids.anonymousIds, userIds: ids.userIds, erased });
   } catch (error) {
     if (!isBusy(error)) throw error;
@@ -82,5 +82,5 @@ export async function handleExportVisitor(req: IncomingMessage, res: ServerRespo
   if (site === null) return;
   const ids = await personOf(url, res, ctx, site, false);
   if (ids === null) return;
-  sendJson(res, 200, ctx.visitors.export(site, ids));
+  sendJson(res, 200, await ctx.visitors.export(site, ids));
 }
