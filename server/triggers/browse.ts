@@ -35,9 +35,13 @@ interface ViewRow {
 /** Prepares the statements over a migrated database. */
 export function createBrowseStore(db: Db, pending: PendingStore, catalog: CatalogStore): BrowseStore {
   const select = db.prepare<[string, string, string], ViewRow>('SELECT views, last_view, price, bought FROM trigger_views WHERE site = ? AND product_id = ? AND visitor = ?');
-  const put = db.prepare<[string, string, string, number, number, number | null]>(
-    `INSERT INTO trigger_views (site, product_id, visitor, views, last_view, price) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site, product_id, visitor) DO UPDATE SET views = excluded.views, last_view = excluded.last_view, price = excluded.price`,
+  // One statement per view: counts it (starting again after a long gap) and says the result.
+  const count = db.prepare<[string, string, string, number, number | null, number], { views: number; last_view: number; bought: number }>(
+    `INSERT INTO trigger_views (site, product_id, visitor, views, last_view, price) VALUES (?, ?, ?, 1, ?, ?)
+     ON CONFLICT (site, product_id, visitor) DO UPDATE SET
+       views = CASE WHEN excluded.last_view - last_view <= ? THEN views + 1 ELSE 1 END,
+       last_view = max(last_view, excluded.last_view), price = coalesce(excluded.price, price)
+     RETURNING views, last_view, bought`,
   );
   const markBought = db.prepare<[string, string, string]>('UPDATE trigger_views SET bought = 1 WHERE site = ? AND product_id = ? AND visitor = ?');
   const resetViews = db.prepare<[string, string, string]>('UPDATE trigger_views SET views = 0 WHERE site = ? AND product_id = ? AND visitor = ?');
@@ -46,11 +50,8 @@ export function createBrowseStore(db: Db, pending: PendingStore, catalog: Catalo
     viewed(site, visitor, properties, time, threshold, windowMs) {
       const id = cleanId(properties.product_id) ?? cleanId(properties.sku);
       if (id === null) return;
-      const row = select.get(site, id, visitor);
-      const views = row && time - row.last_view <= BROWSE_SPELL_MS ? row.views + 1 : 1;
-      const last = Math.max(time, row?.last_view ?? 0);
-      put.run(site, id, visitor, views, last, amount(properties.price) ?? row?.price ?? null);
-      if (views >= threshold && !row?.bought) pending.arm(site, visitor, 'browse', id, last, last + windowMs);
+      const row = count.get(site, id, visitor, time, amount(properties.price), BROWSE_SPELL_MS)!;
+      if (row.views >= threshold && !row.bought) pending.arm(site, visitor, 'browse', id, row.last_view, row.last_view + windowMs);
     },
     carted: (site, visitor) => pending.cancel(site, visitor, 'browse'),
     bought(site, visitor, productIds) {

@@ -74,10 +74,11 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
         pending.postpone(row, due);
         continue;
       }
-      pending.remove(row);
-      if (detector.staleAfterMs !== undefined && now - due > detector.staleAfterMs) continue;
-      const fired = detector.fire(row, person, now);
+      const stale = detector.staleAfterMs !== undefined && now - due > detector.staleAfterMs;
+      const fired = stale ? null : detector.fire(row, person, now);
       if (fired) record({ visitor, event: detector.event, ...fired }, now);
+      if (fired && detector.recurring) pending.postpone(row, now + detector.windowMs(settings.triggers));
+      else pending.remove(row);
     }
     return rows.length;
   });

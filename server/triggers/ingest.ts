@@ -1,8 +1,8 @@
 /**
- * What ingest keeps for trigger detection, in the transaction that stores a batch,
- * for newly stored events only (so a resent batch changes nothing): the visitors'
- * rows, carts, product views and category affinities, and the pending signals they
- * arm or disarm. The work per event is a few indexed reads and writes.
+ * What is kept for trigger detection, as newly stored events are folded (with the
+ * report's aggregates, exactly once): the visitors' rows, carts and product views, and
+ * the pending signals they arm or disarm. A visitor's row is written once per fold;
+ * a product view or a cart change costs one or two indexed statements.
  */
 import type { Db } from '../database';
 import type { SiteRegistry } from '../sites';
@@ -23,12 +23,12 @@ export interface TriggerIngestParts {
 
 const categoryOf = (product: Record<string, unknown>) => (typeof product.category === 'string' && product.category ? product.category : null);
 
-/** Returns the ingest hook: call it with a batch's newly stored events, inside its transaction. */
+/** Returns the ingest hook: call it with newly stored events, inside the fold's transaction. */
 export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, carts, browse }: TriggerIngestParts): (events: readonly ValidEvent[]) => void {
   const batch = createVisitorBatch(db);
   return (events) => {
     const visitors = batch();
-    // Settings are looked up once per site and batch (an open registry builds them on each call).
+    // Settings are looked up once per site and fold (an open registry builds them on each call).
     const settingsOf = new Map<string, ReturnType<SiteRegistry['get']>>();
     const site = (id: string) => (settingsOf.has(id) ? settingsOf.get(id) : settingsOf.set(id, sites.get(id)).get(id));
     for (const e of events) {
@@ -37,16 +37,16 @@ export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, cart
       const { triggers } = settings;
       const id = e.anonymousId ?? e.userId;
       if (id === null) continue;
-      const v = visitors.get(e.site, id, e.time);
-      v.first_seen = Math.min(v.first_seen, e.time);
-      v.last_seen = Math.max(v.last_seen, e.time);
-      if (e.anonymousId !== null) v.anonymous_id = e.anonymousId;
-      if (e.userId !== null) v.user_id = e.userId;
+      const v = visitors.change(e.site, id, e.time);
+      v.first = Math.min(v.first, e.time);
+      v.last = Math.max(v.last, e.time);
+      if (e.anonymousId !== null) v.anonymousId = e.anonymousId;
+      if (e.userId !== null) v.userId = e.userId;
       if (e.type === 'identify') {
         const traits = (JSON.parse(e.payload) as { traits?: unknown }).traits;
         if (traits && typeof traits === 'object' && !Array.isArray(traits)) {
           const kept = keptTraits(settings, traits as Record<string, unknown>);
-          if (Object.keys(kept).length) v.traits = JSON.stringify({ ...JSON.parse(v.traits), ...kept });
+          if (Object.keys(kept).length) v.traits = { ...v.traits, ...kept };
         }
       }
       if (e.type !== 'track') continue;
@@ -54,28 +54,29 @@ export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, cart
       if (name === 'Product Viewed') {
         browse.viewed(e.site, id, e.properties, e.time, triggers.browseViews, triggers.browseAbandonedMinutes * 60_000);
         const category = categoryOf(e.properties);
-        if (category) visitors.affinity(v, category, AFFINITY.view, e.time);
+        if (category) v.affinity.push([category, AFFINITY.view, e.time]);
       } else if (name === 'Product Added' || name === 'Product Removed') {
         carts.change(e.site, id, name, e.properties, e.time, triggers.cartAbandonedMinutes * 60_000);
         if (name === 'Product Added') {
           browse.carted(e.site, id);
           for (const p of productsOf(e.properties)) {
             const category = categoryOf(p);
-            if (category) visitors.affinity(v, category, AFFINITY.add, e.time);
+            if (category) v.affinity.push([category, AFFINITY.add, e.time]);
           }
         }
       } else if (name === 'Order Completed') {
         v.orders++;
-        v.last_order = Math.max(v.last_order, e.time);
+        v.lastOrder = Math.max(v.lastOrder, e.time);
         carts.ordered(e.site, id, e.time);
+        armWinBack(pending, e.site, id, e.time, triggers.winBackDays);
         const products = Array.isArray(e.properties.products) ? productsOf(e.properties) : [];
         browse.bought(e.site, id, products.map((p) => cleanId(p.product_id)).filter((p): p is string => p !== null));
         for (const p of products) {
           const category = categoryOf(p);
-          if (category) visitors.affinity(v, category, AFFINITY.order, e.time);
+          if (category) v.affinity.push([category, AFFINITY.order, e.time]);
         }
       }
     }
-    for (const v of visitors.flush()) armWinBack(pending, v, site(v.site)!.triggers.winBackDays);
+    visitors.flush();
   };
 }

@@ -34,6 +34,8 @@ export interface DueDetector {
    * imported late): a week-old "you left something in your cart" helps nobody. None when absent.
    */
   staleAfterMs?: number;
+  /** Stays armed after it fires, looked at again a window later (Win-back: a later absence is a new cause). */
+  recurring?: boolean;
   /**
    * The signal's cause and properties, or null when it no longer applies. `visitor` is
    * the person: the latest visit and order over their devices. Runs in a write transaction.

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS trigger_visitors (
   orders       INTEGER NOT NULL DEFAULT 0,
   last_order   INTEGER NOT NULL DEFAULT 0,
   traits       TEXT    NOT NULL DEFAULT '{}',
+  scores       TEXT    NOT NULL DEFAULT '{}',
   top_category TEXT,
   top_score    REAL    NOT NULL DEFAULT 0,
   top_at       INTEGER NOT NULL DEFAULT 0,
@@ -26,14 +27,6 @@ CREATE TABLE IF NOT EXISTS trigger_visitors (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trigger_visitors_by_category ON trigger_visitors (site, top_category, visitor);
 CREATE INDEX IF NOT EXISTS trigger_visitors_by_user ON trigger_visitors (site, user_id) WHERE user_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS trigger_affinity (
-  site     TEXT    NOT NULL,
-  visitor  TEXT    NOT NULL,
-  category TEXT    NOT NULL,
-  score    REAL    NOT NULL,
-  at       INTEGER NOT NULL,
-  PRIMARY KEY (site, visitor, category)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS trigger_views (
   site       TEXT    NOT NULL,
   product_id TEXT    NOT NULL,

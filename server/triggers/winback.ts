@@ -1,16 +1,16 @@
 /**
  * Win-back on the collector: a customer (one order at least) with no visit for the
- * site's `winBackDays`. Armed at ingest for every customer seen; the detector pushes
- * it back whenever the customer has visited since, so it fires once per absence.
+ * site's `winBackDays`. Armed by each order; the detector pushes it back whenever the
+ * customer has visited since, and after it fires it stays armed, looked at again a
+ * window later: a new absence (after a new visit) is a new cause, the same one is not.
  */
 import type { DueDetector, PendingStore } from './pending';
-import type { VisitorRow } from './visitors';
 
 const DAY = 864e5;
 
-/** Arms the win-back of a customer seen in a batch (leaving an armed one as it is). */
-export function armWinBack(pending: PendingStore, visitor: VisitorRow, days: number): void {
-  if (visitor.orders > 0) pending.arm(visitor.site, visitor.visitor, 'winback', '', visitor.last_seen, visitor.last_seen + days * DAY, true);
+/** Arms (or moves later) the win-back of a customer who ordered at `time`. */
+export function armWinBack(pending: PendingStore, site: string, visitor: string, time: number, days: number): void {
+  pending.arm(site, visitor, 'winback', '', time, time + days * DAY);
 }
 
 /** The detector. */
@@ -18,6 +18,7 @@ export const winBackDetector: DueDetector = {
   kind: 'winback',
   event: 'Win-back',
   windowMs: (timing) => timing.winBackDays * DAY,
+  recurring: true,
   fire(_row, visitor, now) {
     if (visitor.orders === 0) return null;
     return {
