@@ -215,18 +215,36 @@ export async function postEvents(collectorUrl, site, events, { maxEvents = 500, 
       batch.push(json);
       bytes += json.length + 1;
     }
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...auth },
-      body: `{"batch":[${batch.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`,
-    });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    const body = await postBatch(url, auth, `{"batch":[${batch.join(',')}],"sentAt":${JSON.stringify(new Date().toISOString())}}`);
     stored += body.stored;
     duplicates += body.duplicates;
     batches++;
   }
   return { stored, duplicates, batches };
+}
+
+// Statuses a sender should retry (the SDK's sender does the same), and how often at most.
+const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
+const ATTEMPTS = 6;
+
+// Posts one batch, retrying a dropped connection or a retryable answer after Retry-After
+// (else 0.25 s, doubling): each event has a messageId, so a resend stores nothing twice.
+async function postBatch(url, auth, payload) {
+  for (let attempt = 1; ; attempt++) {
+    let response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: payload });
+    } catch (error) {
+      if (attempt >= ATTEMPTS) throw new Error(`POST ${url} failed ${ATTEMPTS} times: ${error.cause?.message ?? error.message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      continue;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (response.ok) return body;
+    if (!RETRYABLE.has(response.status) || attempt >= ATTEMPTS) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    const after = Number(response.headers.get('retry-after'));
+    await new Promise((resolve) => setTimeout(resolve, Number.isFinite(after) && after > 0 ? after * 1000 : 250 * 2 ** attempt));
+  }
 }
 
 /** One line for people: what a {@link seedDemo} run did. */
