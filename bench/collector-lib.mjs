@@ -123,12 +123,12 @@ export function nextMessage(child, key, ask) {
   });
 }
 
-export function post(url, agent, body, site = 'bench') {
+export function post(url, agent, body, site = 'bench', headers = {}) {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/v1/batch?site=${encodeURIComponent(site)}`, {
       method: 'POST',
       agent,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
     });
     req.on('response', (res) => {
       let text = '';

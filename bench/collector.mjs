@@ -10,10 +10,12 @@
  * interactions takes and /healthz meanwhile. It prints figures and never fails on speed.
  *
  *   npm run build && node bench/collector.mjs [--events 100000] [--batch 50] [--clients 8]
- *     [--rounds 2] [--baseline <git ref>|none] [--visitors-per-batch 0] [--interactions 1000000]
+ *     [--rounds 2] [--baseline <git ref>|none] [--visitors-per-batch 0] [--interactions 1000000] [--keys]
  *
  * `--visitors-per-batch 0` (the default) gives each event a random one of 5,000 visitors;
  * `1` makes each batch one visitor's, which is how the SDK sends (one browser's outbox).
+ * `--keys` adds, in each round, the same build with a sites file and every batch sending
+ * its write key (issue #14's comparison; rate limits off, as one client address).
  * `npm run bench` (bench/run.mjs) imports this module and calls `run()`, which returns
  * the summary rows. The child process, the baseline's build and the HTTP helpers are in
  * bench/collector-lib.mjs.
@@ -32,6 +34,13 @@ import { heading, median, printTable, quantile } from './lib.mjs';
 const SITE = 'bench';
 /** The last commit before the report aggregates (schema 2, server/aggregates.ts): ingest as it was before them. */
 export const BASELINE_REF = 'c2c848f';
+
+// The --keys arm: a sites file naming the bench's site and its key, and the key on every batch.
+const BENCH_KEY = 'wk_bench_0123456789abcdef';
+const WITH_KEYS = {
+  serverOptions: { sites: { sites: { [SITE]: { writeKeys: [BENCH_KEY] } } }, rateLimits: false },
+  headers: { Authorization: `Basic ${Buffer.from(`${BENCH_KEY}:`).toString('base64')}` },
+};
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await run(process.argv.slice(2));
@@ -52,6 +61,7 @@ export async function run(args = []) {
       baseline: { type: 'string', default: BASELINE_REF },
       'visitors-per-batch': { type: 'string', default: '0' },
       interactions: { type: 'string', default: '1000000' },
+      keys: { type: 'boolean', default: false },
     },
   });
   const [total, batchSize, clients, rounds, perBatch] = ['events', 'batch', 'clients', 'rounds', 'visitors-per-batch'].map((k) => Number(values[k]));
@@ -79,6 +89,9 @@ export async function run(args = []) {
     for (let round = 1; round <= rounds; round++) {
       if (baseline) runs.push({ round, label: `baseline ${ref}`, ...(await ingest(baseline.file, bodies, total, warm, clients)) });
       runs.push({ round, label: 'current', ...(last = await ingest(COLLECTOR, bodies, total, warm, clients, round === rounds)) });
+      // Issue #14: the same build with a sites file, every batch sending the site's write key
+      // (rate limits off: one load generator is one client address, which they would throttle).
+      if (values.keys) runs.push({ round, label: 'with keys', ...(await ingest(COLLECTOR, bodies, total, warm, clients, false, WITH_KEYS)) });
     }
     const cpuUs = (r) => (r.cpuSeconds / total) * 1e6;
     printTable([
@@ -102,6 +115,12 @@ export async function run(args = []) {
         { metric: 'ingest, current / baseline', value: `×${ratio.toFixed(3)}`, note: `${verdict}; CPU per event ×${(cpu('current') / cpu('baseline')).toFixed(3)}` },
       );
     }
+    if (values.keys) {
+      const ratio = rate('with keys') / rate('current');
+      const verdict = `${Math.abs((1 - ratio) * 100).toFixed(1)} % ${ratio <= 1 ? 'slower' : 'faster'}; goal: at most 10 % slower`;
+      console.log(`  with keys / open: events/s ×${ratio.toFixed(3)} (${verdict}), CPU per event ×${(cpu('with keys') / cpu('current')).toFixed(3)}`);
+      rows.push({ metric: 'ingest with write keys / open', value: `×${ratio.toFixed(3)}`, note: `${verdict}; CPU per event ×${(cpu('with keys') / cpu('current')).toFixed(3)}` });
+    }
     const { memory, peak, url, agent, dbFile } = last;
     console.log(`  current's last run: batch latency ms p50 ${last.p50.toFixed(1)}, p95 ${last.p95.toFixed(1)}, p99 ${last.p99.toFixed(1)}, max ${last.max.toFixed(1)}`);
     console.log(`  server memory: rss ${mb(memory.rss)} MB (peak ${mb(peak.rss)}), heap used ${mb(memory.heapUsed)} MB (peak ${mb(peak.heapUsed)}), heap total ${mb(memory.heapTotal)} MB`);
@@ -124,10 +143,11 @@ export async function run(args = []) {
 // One ingest of `bodies` into a fresh database by `clients` clients, each with one request
 // in flight at a time (bounded concurrency), after warm-up batches of its own (so JIT and
 // page cache do not count). With `keep`, the collector stays up for the pulls: close() it.
-async function ingest(file, bodies, total, warm, clients, keep = false) {
+async function ingest(file, bodies, total, warm, clients, keep = false, { serverOptions = {}, headers = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'attune-bench-'));
   const dbFile = join(dir, 'bench.sqlite');
-  const { child, url, stop } = await startChild(file, dbFile);
+  const { child, url, stop } = await startChild(file, dbFile, serverOptions);
+  const send = (body) => post(url, agent, body, SITE, headers);
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const close = async () => {
     agent.destroy();
@@ -135,7 +155,7 @@ async function ingest(file, bodies, total, warm, clients, keep = false) {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (const body of warm) await post(url, agent, body);
+    for (const body of warm) await send(body);
     const peak = { rss: 0, heapUsed: 0 };
     const sample = ({ memory }) => {
       peak.rss = Math.max(peak.rss, memory.rss);
@@ -153,7 +173,7 @@ async function ingest(file, bodies, total, warm, clients, keep = false) {
         while (next < bodies.length) {
           const body = bodies[next++];
           const t = performance.now();
-          const { status, json } = await post(url, agent, body);
+          const { status, json } = await send(body);
           latencies.push(performance.now() - t);
           if (status === 200) stored += json.stored;
           else failed++;

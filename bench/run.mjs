@@ -29,7 +29,9 @@ const BENCHES = [
   { name: 'webhooks (collector)', file: 'webhooks.mjs' },
 ];
 /** Written separately; run last when it exists. */
-const COLLECTOR = { name: 'collector', file: 'collector.mjs' };
+// Ingest against the collector before the report aggregates (issue #13) and, in the same
+// rounds, with write keys against without (issue #14); each batch one visitor's, as the SDK sends.
+const COLLECTOR = { name: 'collector', file: 'collector.mjs', options: ['--visitors-per-batch', '1', '--keys'] };
 
 /** The newest modification time of any file under a folder. */
 const newest = (dir) =>
