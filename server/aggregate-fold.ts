@@ -13,7 +13,8 @@
  * the aggregates folds first, so a reader never sees a batch that was acknowledged but
  * not counted.
  */
-import { storedEvent, type Aggregate, type StoredRow } from './aggregates';
+import { storedEvent, type StoredRow } from './aggregate-replay';
+import type { Aggregate } from './aggregates';
 import { isBusy, type Db } from './database';
 import type { ValidEvent } from './validate-event';
 

@@ -2,7 +2,7 @@
  * Opens the collector's SQLite database and brings its schema up to date.
  */
 import Database from 'better-sqlite3';
-import { rebuildAggregates } from './aggregates';
+import { rebuildAggregates } from './aggregate-replay';
 import { IDENTITY_TABLES } from './identity';
 import { ERASURE_TABLES } from './erasure/schema';
 import { TRIGGER_TABLES } from './triggers/tables';
