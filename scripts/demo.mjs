@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEMO_WRITE_KEY, demoSites } from './demo-sites.mjs';
 import { describeSeeding, seedDemo } from './seed-demo.mjs';
-import { describeSimulation, seedSimulation } from './simulate-visitors.mjs';
+import { describeSimulation, loadDemoSetup, seedSimulation } from './simulate-visitors.mjs';
 import { startStaticServer } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -87,7 +87,16 @@ try {
   admin = adminToken();
   // The sites file is written on every start, so it always allows this run's shop origin (PORT may change it).
   writeFileSync(at('.demo/sites.json'), JSON.stringify(demoSites(shop.url), null, 2) + '\n');
-  const collector = await startCollector({ port: COLLECTOR_PORT, db: at('.demo/attune.sqlite'), sites: at('.demo/sites.json'), adminToken: admin.token });
+  // The home page's inline config, also given to the collector: the report then knows each
+  // placement's default, weights, holdout share and rule-targeted variants (SRM, the pool).
+  writeFileSync(at('.demo/site-config.json'), JSON.stringify(loadDemoSetup(at('examples')).config));
+  const collector = await startCollector({
+    port: COLLECTOR_PORT,
+    db: at('.demo/attune.sqlite'),
+    sites: at('.demo/sites.json'),
+    configFile: at('.demo/site-config.json'),
+    adminToken: admin.token,
+  });
   services.push({ name: 'collector', ...collector });
 } catch (error) {
   if (error.code !== 'EADDRINUSE') throw error;

@@ -142,6 +142,14 @@ export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefi
     if (!m) {
       m = { day, label: segment ?? '', conversions: 0, value: 0, last_seen: 0 };
       deltas.cohort(cohortOf(e.site, key, m), { visitors: 1 });
+      // The placement's own cohort counts each visitor once per group, whichever variants
+      // rules showed them on different visits: the uplift and the holdout share need people.
+      const placementKey: MemberKey = [e.site, visitor, 'placement', placement!, '', grp];
+      if (!member(placementKey)) {
+        const p = { day, label: segment ?? '', conversions: 0, value: 0, last_seen: 0 };
+        save(placementKey, p);
+        deltas.cohort(cohortOf(e.site, placementKey, p), { visitors: 1 });
+      }
     }
     // One impression per member and minute (exposure-rules.ts); `last_seen` is the time of
     // the latest counted one, which the attribution window runs from. An earlier one sent
@@ -179,6 +187,9 @@ export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefi
     if (!goals.first(e.site, visitor, placement, variant, grp, goal)) return;
     const firstConversion = m.conversions === 0;
     convert(key, m, cohortOf(e.site, key, m), value);
+    const placementKey: MemberKey = [e.site, visitor, 'placement', placement, '', grp];
+    const p = member(placementKey);
+    if (p) convert(placementKey, p, cohortOf(e.site, placementKey, p), value);
     // The bandit counts an exposure's first conversion only, as the SDK's own counts do.
     if (grp === 'treatment' && firstConversion) bumpVariant.run(e.site, placement, variant, segment, 0, 1);
   }

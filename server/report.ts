@@ -31,7 +31,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function ratioChecks(facts: PlacementFacts | undefined, siteHoldout: number, treatment: Map<string, CohortRow[]>, holdoutVisitors: number): RatioCheck[] {
+function ratioChecks(facts: PlacementFacts | undefined, siteHoldout: number, treatment: Map<string, CohortRow[]>, people: CohortRow[]): RatioCheck[] {
   if (!facts) return [];
   const checks: RatioCheck[] = [];
   const check = (kind: RatioCheck['kind'], groups: string[], observed: number[], weights: number[]) => {
@@ -48,13 +48,13 @@ function ratioChecks(facts: PlacementFacts | undefined, siteHoldout: number, tre
   // should see held out is both holdouts together.
   const held = siteHoldout + (1 - siteHoldout) * facts.holdout;
   if (held > 0) {
-    const treated = [...treatment.values()].reduce((n, rows) => n + sum(rows).visitors, 0);
-    check('holdout', ['treatment', 'holdout'], [treated, holdoutVisitors], [1 - held, held]);
+    const count = (grp: string) => sum(people.filter((r) => r.grp === grp)).visitors;
+    check('holdout', ['treatment', 'holdout'], [count('treatment'), count('holdout')], [1 - held, held]);
   }
   return checks;
 }
 
-function placementReport(placement: string, rows: CohortRow[], config: ConfigFacts): PlacementReport {
+function placementReport(placement: string, rows: CohortRow[], people: CohortRow[], config: ConfigFacts): PlacementReport {
   const facts = config.placements.get(placement);
   const holdoutRows = rows.filter((r) => r.grp === 'holdout');
   const treatment = groupBy(
@@ -97,8 +97,9 @@ function placementReport(placement: string, rows: CohortRow[], config: ConfigFac
     goals: facts?.goals ?? [],
     variants,
     holdout,
-    uplift: holdout && holdout.visitors > 0 ? uplift([...treatment.values()].flat(), holdoutRows) : null,
-    ratioChecks: ratioChecks(facts, config.siteHoldout, treatment, holdout?.visitors ?? 0),
+    // Treatment against holdout by people: a visitor rules showed two variants is one visitor here.
+    uplift: holdout && holdout.visitors > 0 ? uplift(people.filter((r) => r.grp === 'treatment'), people.filter((r) => r.grp === 'holdout')) : null,
+    ratioChecks: ratioChecks(facts, config.siteHoldout, treatment, people),
     enoughData: ranked.length >= 2 ? sufficiency(ranked[1][0], ranked[0][0]) : { enough: false, visitorsNeeded: null },
   };
 }
@@ -108,7 +109,13 @@ export function buildReport(query: ReportQuery, data: ReportRows, config: Config
   const variantRows = data.cohorts.filter((r) => r.kind === 'variant');
   const segments = [...new Set(variantRows.map((r) => r.label).filter((s) => s !== ''))].sort(byName);
   const chosen = query.segment === null ? variantRows : variantRows.filter((r) => r.label === query.segment);
-  const placements = [...groupBy(chosen, (r) => r.subject)].sort((a, b) => byName(a[0], b[0])).map(([id, rows]) => placementReport(id, rows, config));
+  const people = groupBy(
+    data.cohorts.filter((r) => r.kind === 'placement' && (query.segment === null || r.label === query.segment)),
+    (r) => r.subject,
+  );
+  const placements = [...groupBy(chosen, (r) => r.subject)]
+    .sort((a, b) => byName(a[0], b[0]))
+    .map(([id, rows]) => placementReport(id, rows, people.get(id) ?? [], config));
   const siteRows = data.cohorts.filter((r) => r.kind === 'site');
   const siteHoldout = siteRows.filter((r) => r.label === 'holdout');
   const currencies = data.counts.filter((c) => c.metric === 'order' && c.a !== '');

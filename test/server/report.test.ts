@@ -214,13 +214,19 @@ describe('a variant a rule targets', () => {
   it('is not in the race for best, which the pool decides alone', async () => {
     const config = { placements: [{ ...CONFIG.placements[0], strategy: 'rules', variants: [...CONFIG.placements[0].variants, { id: 'vip', when: { 'profile.orders': { $gte: 5 } } }] }] };
     collector = await startTestCollector({ config, adminToken: TOKEN, clock: () => CLOCK });
-    const vip = [viewed('z1', 'vip'), converted('z1', 'vip', 100), viewed('z2', 'vip'), converted('z2', 'vip', 100)];
+    // z1 is also shown plain on another visit: one person under two variants.
+    const vip = [viewed('z1', 'vip'), converted('z1', 'vip', 100), viewed('z2', 'vip'), converted('z2', 'vip', 100), viewed('z1', 'plain')];
     expect((await collector.post({ batch: [...HISTORY, ...vip] }, { path: '/v1/batch?site=shop' })).status).toBe(200);
     const [hero] = (await report(collector)).body.placements;
     const byName = Object.fromEntries(hero.variants.map((v) => [v.variant, v]));
     // Two of two converted: the best rate, but shown to its own audience only.
     expect(byName.vip).toMatchObject({ targeted: true, probabilityToBeBest: null, expectedLoss: null, visitors: 2, converters: 2 });
     expect(byName.plain.probabilityToBeBest! + byName.eco.probabilityToBeBest!).toBeCloseTo(1, 6);
+    // The variants hold 5 + 2 + 2 visitor-variants; the uplift and the holdout share count the
+    // 8 people of the treatment (v1-v4, e1, e2, z1, z2) once each, against the holdout's 2.
+    expect(byName.plain.visitors + byName.eco.visitors + byName.vip.visitors).toBe(9);
+    expect(hero.uplift!.treatment).toMatchObject({ visitors: 8, converters: 5 });
+    expect(hero.ratioChecks.find((c) => c.kind === 'holdout')!.observed).toEqual([8, 2]);
   });
 });
 
