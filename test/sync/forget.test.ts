@@ -93,10 +93,13 @@ describe('forget() on the collector', { timeout: 30_000 }, () => {
     state.forgetStatus = 403;
     const outbox = openDatabase(`forget-test-${Date.now()}`, { onFallback: () => {} }).store('outbox');
     const record = (await erasureRecord(undefined, 'anon-old'))!;
-    const event = (i: number) => ({ type: 'track', event: 'E', messageId: `m${i}`, anonymousId: 'anon-new', timestamp: new Date(Date.now() + i).toISOString() }) as AttuneEvent;
     const request = forgetRequest(record, 'user-1');
+    // Timed from the request's own timestamp, so the outbox's order does not depend on how
+    // many milliseconds pass between the lines (on a loaded CI machine, event 0 sorted after it).
+    const base = Date.parse(request.timestamp);
+    const event = (i: number) => ({ type: 'track', event: 'E', messageId: `m${i}`, anonymousId: 'anon-new', timestamp: new Date(base + i).toISOString() }) as AttuneEvent;
     // What an earlier page left: an event, the forget request, two more events.
-    await outbox.setMany([event(0), request, event(5), event(6)].map((e): [string, AttuneEvent] => [eventKey(e), e]));
+    await outbox.setMany([event(-1), request, event(5), event(6)].map((e): [string, AttuneEvent] => [eventKey(e), e]));
     const problems: string[] = [];
     createSender({ site: 'shop', endpoint, outbox, fail: (_c, _p, problem) => problems.push(String(problem)) }, { intervalMs: 50 });
     await until(async () => (await outbox.keys()).length === 0);
