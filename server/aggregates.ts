@@ -1,11 +1,13 @@
 /**
- * The report's aggregates, kept at ingest for newly stored events only (so they are
- * exactly once, like the events), in the same transaction as the events.
+ * The report's aggregates, derived from newly stored events only (so they are exactly
+ * once, like the events), folded in shortly after they are stored, many batches at once
+ * (aggregate-fold.ts).
  *
  * - **Cohorts** (`cohort_members`, `cohort_daily`): sets of visitors with per-visitor
  *   running figures. `variant` cohorts are a placement variant's exposed visitors per
  *   group, labelled with the segment of their first exposure; their conversions are
- *   matching `Variant Converted` events (none without the exposure). `site` cohorts are
+ *   matching `Variant Converted` events (none without the exposure). `placement` cohorts
+ *   count a placement's people once per group, whichever variants they saw. `site` cohorts are
  *   the site-wide holdout and everyone else exposed, and `quiz` cohorts a quiz's
  *   starters labelled `started` or `completed`; both convert by `Order Completed`.
  *   A `visitor` member per visitor holds its orders and last page view (sessions).
