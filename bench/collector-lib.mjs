@@ -34,9 +34,14 @@ if (process.argv[2] === '--serve' && process.argv[1] === fileURLToPath(import.me
   process.send({ url: collector.url });
 }
 
-/** Starts a collector bundle in a child process on `db`; resolves with it and its URL once it listens. */
+/**
+ * Starts a collector bundle in a child process on `db`; resolves with it and its URL once it
+ * listens. `BENCH_CHILD_NODE_ARGS` (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`)
+ * passes Node flags to the child alone, to profile the server without the load generator.
+ */
 export async function startChild(file, db, options = {}) {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', file, db, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', file, db, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   try {
     const { url } = await nextMessage(child, 'url');
     const stop = async () => {

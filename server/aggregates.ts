@@ -95,8 +95,10 @@ export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefi
   const goals = createGoalLedger(db);
   const identities = createIdentities(db);
 
-  // Members read or changed in this batch, written back once at its end: a batch from one
-  // browser touches the same few members on every page view and exposure.
+  // Members of the visitor at hand, read once and written back when the next visitor's
+  // events begin (the fold sorts events by visitor): one visitor touches the same few
+  // members on every page view and exposure. Holding one visitor's keeps an order's
+  // write-back, before its query, to that visitor's few rows.
   const cache = new Map<string, { key: MemberKey; m: Member | undefined; dirty: boolean }>();
   const member = (key: MemberKey): Member | undefined => {
     const id = key.join('\0');
@@ -273,8 +275,14 @@ export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefi
     // The person (the user id once known, else the anonymous id), so one person is one
     // visitor across devices; the batch's identify and alias links are learned first.
     const visitorOf = identities.resolve(events);
+    let current: string | undefined;
     for (const e of events) {
       const visitor = visitorOf(e);
+      if (visitor !== current) {
+        writeBack();
+        cache.clear();
+        current = visitor;
+      }
       const day = dayOf(e.time);
       deltas.visitorDay(e.site, day, visitor, false);
       if (e.type === 'page') pageView(e, visitor, day);

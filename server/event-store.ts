@@ -104,7 +104,9 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
     for (const e of events) {
       const { changes, lastInsertRowid } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
       if (changes === 0) continue;
-      stored.push([Number(lastInsertRowid), e]);
+      // Queued without the parsed event: the fold needs its properties, and holding every
+      // event's whole object until the fold costs the collector garbage collection.
+      stored.push([Number(lastInsertRowid), e.raw ? { ...e, raw: undefined } : e]);
       for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
     }
     return { stored: stored.length, duplicates: events.length - stored.length };

@@ -26,38 +26,47 @@ export function traitDigest(site: string, value: unknown): string {
 export const removedMarker = (site: string, value: unknown) => ({ removed: traitDigest(site, value) });
 
 /**
- * The events with their sites' sensitive traits replaced by markers. An event is parsed
- * again only when its payload mentions a sensitive name as a JSON key (a substring
- * test), so ordinary events cost nothing; `settingsOf` gives a site's settings
- * (undefined: the defaults apply, e-mail and phone removed).
+ * The events with their sites' sensitive traits replaced by markers. An event is copied
+ * only when one of its trait holders has a sensitive name as a key, so ordinary events cost
+ * a few property lookups; `settingsOf` gives a site's settings (undefined: the defaults
+ * apply, e-mail and phone removed).
  */
 export function withoutSensitiveTraits(events: readonly ValidEvent[], settingsOf: (site: string) => SiteSettings | undefined): ValidEvent[] {
-  // Per site once a batch: the names as JSON keys, or null where they are stored. (The open
-  // registry builds a site's settings afresh on every lookup.)
-  const keysOf = new Map<string, { names: string[]; keys: string[] } | null>();
+  // Per site once a batch: the names, or null where they are stored. (The open registry
+  // builds a site's settings afresh on every lookup.)
+  const namesOf = new Map<string, string[] | null>();
   return events.map((e) => {
-    let sensitive = keysOf.get(e.site);
-    if (sensitive === undefined) {
+    let names = namesOf.get(e.site);
+    if (names === undefined) {
       const settings = settingsOf(e.site);
-      const names = settings?.sensitiveTraits ?? ['email', 'phone'];
-      sensitive = settings?.storeSensitiveTraits || !names.length ? null : { names, keys: names.map((name) => JSON.stringify(name)) };
-      keysOf.set(e.site, sensitive);
+      names = settings?.sensitiveTraits ?? ['email', 'phone'];
+      if (settings?.storeSensitiveTraits || !names.length) names = null;
+      namesOf.set(e.site, names);
     }
-    if (!sensitive || !sensitive.keys.some((key) => e.payload.includes(key))) return e;
-    const { names } = sensitive;
-    const raw = JSON.parse(e.payload) as Record<string, unknown>;
-    let changed = false;
-    for (const path of PLACES) {
-      let holder: unknown = raw;
-      for (const key of path) holder = isObject(holder) ? holder[key] : undefined;
-      if (!isObject(holder)) continue;
+    // Looked for in the parsed event when ingest kept it (a substring search of every
+    // payload cost more than the rest of validation); else the payload is parsed.
+    if (!names || !holdsAny(e.raw ?? JSON.parse(e.payload), names)) return e;
+    // A copy: the parsed event is what was received, and `payload` is its serialisation.
+    const copy = JSON.parse(e.payload) as Record<string, unknown>;
+    for (const holder of holdersOf(copy)) {
       for (const name of names) {
-        if (!Object.hasOwn(holder, name) || holder[name] == null) continue;
-        holder[name] = removedMarker(e.site, holder[name]);
-        changed = true;
+        if (Object.hasOwn(holder, name) && holder[name] != null) holder[name] = removedMarker(e.site, holder[name]);
       }
     }
-    if (!changed) return e;
-    return { ...e, payload: JSON.stringify(raw), properties: isObject(raw.properties) ? raw.properties : {} };
+    return { ...e, payload: JSON.stringify(copy), properties: isObject(copy.properties) ? copy.properties : {}, raw: copy };
   });
 }
+
+// The objects at PLACES in an event.
+function holdersOf(event: Readonly<Record<string, unknown>>): Record<string, unknown>[] {
+  const holders: Record<string, unknown>[] = [];
+  for (const path of PLACES) {
+    let holder: unknown = event;
+    for (const key of path) holder = isObject(holder) ? holder[key] : undefined;
+    if (isObject(holder)) holders.push(holder);
+  }
+  return holders;
+}
+
+const holdsAny = (event: Readonly<Record<string, unknown>>, names: readonly string[]) =>
+  holdersOf(event).some((holder) => names.some((name) => Object.hasOwn(holder, name) && holder[name] != null));

@@ -29,6 +29,11 @@ export interface ValidEvent {
   properties: Record<string, unknown>;
   /** The event exactly as received, serialised: what is stored. */
   payload: string;
+  /**
+   * The event as parsed at ingest, which `payload` serialises; absent on events read back
+   * from storage. Read-only: looking into it spares parsing `payload` again.
+   */
+  raw?: Readonly<Record<string, unknown>>;
 }
 
 const TYPES = new Set(['track', 'page', 'identify', 'alias', 'group']);
@@ -148,5 +153,6 @@ export function validateEvent(raw: unknown, site: string | null, fallbackSite: s
     userId: (raw.userId as string | null | undefined) ?? null,
     properties,
     payload,
+    raw,
   };
 }
