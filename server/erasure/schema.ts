@@ -41,7 +41,6 @@ export const VISITOR_TABLES: readonly { table: string; column: string }[] = [
   { table: 'row_clicks', column: 'visitor' },
   // Trigger detection's state per visitor (server/triggers/tables.ts), and deliveries not yet made about them.
   { table: 'trigger_visitors', column: 'visitor' },
-  { table: 'trigger_affinity', column: 'visitor' },
   { table: 'trigger_views', column: 'visitor' },
   { table: 'trigger_carts', column: 'visitor' },
   { table: 'trigger_pending', column: 'visitor' },

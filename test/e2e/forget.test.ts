@@ -1,38 +1,14 @@
 // forget() in a real Chromium against the real collector: the page's visitor's rows
 // leave the collector's database (events, interactions, the report's per-visitor
 // rows), another visitor's stay, and the new anonymous id starts clean.
-import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { attuneReady, describeE2E, firstPage, pointDemoAt, setupE2E } from './browser';
 import { useCollector } from './collector';
+import { rowsOf as rowsOfSite } from '../server/erasure-fixtures';
 
-// The tables that name a visitor, and how (server/erasure/schema.ts lists the collector's own).
-const PER_VISITOR: Record<string, string> = {
-  events: 'anonymous_id = @v OR user_id = @v',
-  interactions: 'visitor = @v',
-  cohort_members: 'visitor = @v',
-  visitor_days: 'visitor = @v',
-  row_clicks: 'visitor = @v',
-  identity_links: 'id = @v OR user_id = @v',
-  trigger_visitors: 'visitor = @v',
-  trigger_views: 'visitor = @v',
-  trigger_carts: 'visitor = @v',
-};
+// The visitor's rows in every table that names one (the erasure tests' shared list), on the demo's site.
+const rowsOf = (dbFile: string, visitor: string) => rowsOfSite(dbFile, 'demo', visitor);
 
-/** Rows per table naming `visitor` on site demo (tables this build lacks are left out). */
-function rowsOf(dbFile: string, visitor: string): Record<string, number> {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-    const counts: Record<string, number> = {};
-    for (const [table, where] of Object.entries(PER_VISITOR)) {
-      if (tables.has(table)) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE site = 'demo' AND (${where})`).get({ v: visitor }) as { n: number }).n;
-    }
-    return counts;
-  } finally {
-    db.close();
-  }
-}
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
 describeE2E('forget() on the collector', () => {

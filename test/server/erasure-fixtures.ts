@@ -14,7 +14,6 @@ export const PER_VISITOR: Record<string, string> = {
   identity_links: 'id = @v OR user_id = @v',
   erasure_keys: 'anonymous_id = @v AND erased_at IS NULL',
   trigger_visitors: 'visitor = @v',
-  trigger_affinity: 'visitor = @v',
   trigger_views: 'visitor = @v',
   trigger_carts: 'visitor = @v',
   trigger_pending: 'visitor = @v',
