@@ -117,7 +117,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const sites =
     options.sites === undefined ? openSites(origins) : typeof options.sites === 'string' ? loadSites(options.sites) : sitesFrom(options.sites);
   if (sites.open && options.log === undefined) log('no sites given: every site accepts writes without a key (development only; pass --sites)');
-  const admin = createAdminGuard(options.adminToken ?? (process.env.ATTUNE_ADMIN_TOKEN || undefined));
+  const admin = createAdminGuard(options.adminToken ?? (process.env.ATTUNE_ADMIN_TOKEN || undefined), clock);
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);

@@ -47,6 +47,8 @@ export interface Buckets {
    * A cost above the burst is charged as the burst (a full bucket passes it).
    */
   take(costs: ReadonlyMap<string, number>, now: number): number;
+  /** Seconds until `key`'s bucket holds one token (0 when it does now); takes nothing. */
+  wait(key: string, now: number): number;
 }
 
 /** Buckets for `limit`, at most `maxTracked` of them. */
@@ -71,6 +73,10 @@ export function createBuckets(limit: BucketLimit, maxTracked: number): Buckets {
       if (wait > 0) return wait;
       for (const [key, b, cost] of levels) held.set(key, { tokens: b.tokens - cost, at: b.at });
       return 0;
+    },
+    wait(key, now) {
+      const { tokens } = level(key, now);
+      return tokens >= 1 ? 0 : (1 - tokens) / limit.perSecond;
     },
   };
 }

@@ -26,13 +26,14 @@ ${body}
 </html>
 `;
 
-/** What the sign-in form says: nothing yet, a wrong token, a session the token no longer matches, or a form it could not read. */
-export type SignInProblem = 'none' | 'wrong' | 'expired' | 'unreadable';
+/** What the sign-in form says: nothing yet, a wrong token, a session the token no longer matches, a form it could not read, or too many wrong tokens. */
+export type SignInProblem = 'none' | 'wrong' | 'expired' | 'unreadable' | 'throttled';
 
 const PROBLEM_TEXT: Record<Exclude<SignInProblem, 'none'>, string> = {
   wrong: 'That token is not the one the collector was started with. Check it and try again.',
   expired: 'Your session has ended (the admin token changed). Sign in again.',
   unreadable: 'The form could not be read (too large, too slow, or not a form). Try again.',
+  throttled: 'Too many wrong tokens came from this address. Wait a minute, then try again.',
 };
 
 /** The sign-in page: one labelled password field, posting to `/dashboard/login`. */

@@ -92,6 +92,7 @@ export const handleDashboard: Handler = (req, res, url, ctx) => {
   switch (ctx.admin.check(req)) {
     case 'off': return sendHtml(res, 403, offPage());
     case 'ok': return sendHtml(res, 200, shellPage(query));
+    case 'throttled': return sendHtml(res, 429, signInPage(query.site, 'throttled'), { 'Retry-After': String(ctx.admin.retryAfter(req)) });
     // A cookie that no longer matches: the token changed since it was set.
     case 'wrong': return sendHtml(res, 401, signInPage(query.site, 'expired'), { 'Set-Cookie': ctx.admin.clearCookie(overTls(req)) });
     default: return sendHtml(res, 200, signInPage(query.site));
@@ -124,7 +125,9 @@ export const handleLogin: Handler = async (req, res, _url, ctx) => {
   }
   const form = new URLSearchParams(body.text);
   const site = validSite(form.get('site'));
-  if (!ctx.admin.matches(form.get('token') ?? '')) return sendHtml(res, 401, signInPage(site, 'wrong'));
+  const verdict = ctx.admin.checkToken(req, form.get('token') ?? '');
+  if (verdict === 'throttled') return sendHtml(res, 429, signInPage(site, 'throttled'), { 'Retry-After': String(ctx.admin.retryAfter(req)) });
+  if (verdict !== 'ok') return sendHtml(res, 401, signInPage(site, 'wrong'));
   res.writeHead(303, {
     ...DASHBOARD_HEADERS,
     'Set-Cookie': ctx.admin.sessionCookie(overTls(req)),

@@ -7,11 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateCatalog } from '../../src/recommend/catalog';
-import { ADMIN_OFF_MESSAGE } from '../admin';
 import { readBody } from '../body';
 import { isBusy } from '../database';
 import { sendBadRequest, sendError, sendJson } from '../respond';
 import type { RouteContext } from './context';
+import { adminAllowed } from './admin-access';
 import { querySite } from './query-site';
 
 /** The largest catalog accepted, in bytes (about 20,000 products of 400 bytes). */
@@ -19,13 +19,7 @@ export const MAX_CATALOG_BYTES = 8 * 1024 * 1024;
 
 /** Handles the push: 200 `{ products, added, changed, removed, jobs, warnings }`. */
 export async function handleCatalog(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
-  const access = ctx.admin.check(req);
-  if (access !== 'ok') {
-    req.resume();
-    if (access === 'off') return sendError(res, 403, ADMIN_OFF_MESSAGE);
-    const why = access === 'missing' ? 'a catalog push needs the admin token' : 'the admin token is wrong';
-    return sendError(res, 401, `${why}: send Authorization: Bearer <token>`, { 'WWW-Authenticate': 'Bearer realm="attune"' });
-  }
+  if (!adminAllowed(req, res, ctx, 'a catalog push')) return;
   const site = querySite(url, res);
   if (site === null) return void req.resume();
   if (!ctx.sites.get(site)) {

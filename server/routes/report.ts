@@ -4,12 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { idProblem } from '../../src/core/limits';
-import { ADMIN_OFF_MESSAGE } from '../admin';
 import { dayOf } from '../aggregates';
 import { buildReport } from '../report';
 import { configFacts } from '../report-config';
 import { sendBadRequest, sendError, sendJson } from '../respond';
 import type { RouteContext } from './context';
+import { adminAllowed } from './admin-access';
 import { querySite } from './query-site';
 
 /** The longest range a report covers, in days: a year and a day, enough for a leap year's comparison. */
@@ -25,16 +25,11 @@ function dayParameter(value: string): number | undefined {
 }
 
 /**
- * Answers 403 while no token is configured (saying how to configure one), 401
- * without or with a wrong token, and 400 naming the bad parameter.
+ * Answers as every admin endpoint does without access (routes/admin-access.ts), and
+ * 400 naming the bad parameter.
  */
 export function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
-  const access = ctx.admin.check(req);
-  if (access === 'off') return sendError(res, 403, ADMIN_OFF_MESSAGE);
-  if (access !== 'ok') {
-    const why = access === 'missing' ? 'the report needs the admin token' : 'the admin token is wrong';
-    return sendError(res, 401, `${why}: send Authorization: Bearer <token>`, { 'WWW-Authenticate': 'Bearer realm="attune"' });
-  }
+  if (!adminAllowed(req, res, ctx, 'the report')) return;
   const site = querySite(url, res);
   if (site === null) return;
   const problems: { index: null; path: string; message: string }[] = [];

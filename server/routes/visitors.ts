@@ -6,24 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { idProblem } from '../../src/core/limits';
-import { ADMIN_OFF_MESSAGE } from '../admin';
 import { isBusy } from '../database';
 import type { VisitorIds } from '../erasure/store';
 import { sendBadRequest, sendError, sendJson } from '../respond';
 import type { RouteContext } from './context';
+import { adminAllowed } from './admin-access';
 import { querySite } from './query-site';
-
-// The same answers as the report's: 403 while no token is configured, 401 without the right one.
-function refused(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): boolean {
-  const access = ctx.admin.check(req);
-  if (access === 'ok') return false;
-  if (access === 'off') sendError(res, 403, ADMIN_OFF_MESSAGE);
-  else {
-    const why = access === 'missing' ? 'this endpoint needs the admin token' : 'the admin token is wrong';
-    sendError(res, 401, `${why}: send Authorization: Bearer <token>`, { 'WWW-Authenticate': 'Bearer realm="attune"' });
-  }
-  return true;
-}
 
 /**
  * The person a request names by exactly one of `anonymousId`, `userId` or (where
@@ -61,7 +49,7 @@ async function personOf(url: URL, res: ServerResponse, ctx: RouteContext, site: 
  */
 export async function handleEraseVisitor(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   req.resume();
-  if (refused(req, res, ctx)) return;
+  if (!adminAllowed(req, res, ctx, 'this endpoint')) return;
   const site = querySite(url, res);
   if (site === null) return;
   const ids = await personOf(url, res, ctx, site, true);
@@ -77,7 +65,7 @@ export async function handleEraseVisitor(req: IncomingMessage, res: ServerRespon
 
 /** `GET /v1/visitors/export?site=&anonymousId=` (or `&userId=`): everything held about the visitor (`VisitorExport`). */
 export async function handleExportVisitor(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
-  if (refused(req, res, ctx)) return;
+  if (!adminAllowed(req, res, ctx, 'this endpoint')) return;
   const site = querySite(url, res);
   if (site === null) return;
   const ids = await personOf(url, res, ctx, site, false);
