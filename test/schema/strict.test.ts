@@ -106,3 +106,23 @@ describe('the schemas under Ajv strict', () => {
     expect(errors.map((e) => [e.instancePath, e.keyword])).toEqual([['/placements/0/slot', 'false schema']]);
   });
 });
+
+describe('the $schema values the docs show', () => {
+  const docs = ['README.md', 'server/README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)];
+  const values = docs.flatMap((doc) => [...read(doc).matchAll(/"\$schema":\s*"([^"]+)"/g)].map((m) => [doc, m[1]] as const));
+  const exported = JSON.parse(read('package.json')).exports['./schema/*'];
+
+  it('are the package’s copy, the collector’s, or (in the repository’s own examples) the path from examples/', () => {
+    expect(values.length).toBeGreaterThanOrEqual(6);
+    expect(exported).toBe('./schema/*');
+    for (const [doc, value] of values) {
+      const m = /^(?:\.\/node_modules\/attune\/schema\/|http:\/\/127\.0\.0\.1:8787\/schema\/|\.\.\/schema\/)([^/]+)$/.exec(value);
+      expect(m, `${doc}: ${value}`).not.toBeNull();
+      expect(FILES, `${doc}: ${value}`).toContain(m![1]);
+    }
+    // Both working forms are shown for the config and the quiz.
+    for (const file of ['attune.config.schema.json', 'quiz.schema.json']) {
+      expect(values.map(([, v]) => v)).toEqual(expect.arrayContaining([`./node_modules/attune/schema/${file}`, `http://127.0.0.1:8787/schema/${file}`]));
+    }
+  });
+});
