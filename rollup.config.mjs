@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import pkg from './package.json' with { type: 'json' };
 
 const external = Object.keys(pkg.dependencies);
+const isDependency = (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`));
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir: undefined });
 const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
@@ -79,11 +80,19 @@ export default [
     plugins: [resolve({ browser: true }), typescript({ tsconfig: './server/dashboard/client/tsconfig.json', noEmit: false, outDir: undefined }), minify(), dashboardStyles()],
     output: { dir: 'dist/dashboard', entryFileNames: 'app.js', format: 'es', sourcemap: false },
   },
-  // The bundled collector (server/) for Node: better-sqlite3 and node: builtins stay imports.
+  // The bundled collector (server/) for Node: better-sqlite3, the package's dependencies
+  // (redos-detector, for checking its --config) and node: builtins stay imports.
   {
     input: 'server/index.ts',
-    external: (id) => id === 'better-sqlite3' || id.startsWith('node:'),
+    external: (id) => id === 'better-sqlite3' || id.startsWith('node:') || isDependency(id),
     plugins: [typescript({ tsconfig: './server/tsconfig.json', noEmit: false, outDir: undefined })],
     output: { file: 'dist/collector.mjs', format: 'es', sourcemap: true },
+  },
+  // `attune check` (bin/attune.mjs): the validators at the door, without the collector.
+  {
+    input: 'server/check/index.ts',
+    external: (id) => id.startsWith('node:') || isDependency(id),
+    plugins: [typescript({ tsconfig: './server/tsconfig.json', noEmit: false, outDir: undefined })],
+    output: { file: 'dist/check.mjs', format: 'es', sourcemap: true },
   },
 ];

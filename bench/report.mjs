@@ -38,7 +38,8 @@ const CONFIG = {
     default: 'v0',
     goal: ['Order Completed'],
     holdout: 0.1,
-    variants: VARIANTS.map((v) => ({ id: v, weight: 1 })),
+    // A weighted pool's weights add up to 1: the collector refuses a config whose do not.
+    variants: VARIANTS.map((v) => ({ id: v, weight: 1 / VARIANTS.length })),
   })),
 };
 

@@ -1,9 +1,13 @@
 /**
  * Site configs served by `GET /v1/config`, read from the JSON file named on the
  * command line and re-read when it changes, so a marketer's edit is live without a
- * restart.
+ * restart. Every version is checked at the door as `attune check` checks it: one
+ * with an error is never served.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { KINDS } from './check/kinds';
+import { parseJson } from './check/json-text';
+import type { CheckProblem } from './check/types';
 import { publicConfig } from './config-public';
 import { createLru, type Lru } from './lru';
 import { etagOf } from './respond';
@@ -30,10 +34,21 @@ interface Loaded {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function load(file: string, maxSites: number): Loaded {
+const where = (p: CheckProblem) => (p.line === undefined ? p.path : `${p.path} (line ${p.line}, column ${p.column})`);
+const listed = (problems: CheckProblem[]) => problems.map((p) => `\n  ${where(p)}: ${p.message}`).join('');
+
+// Reads and checks one version of the file; throws, listing every error with its
+// path, if it is missing, not JSON or not a valid config. Warnings go to `log`.
+function load(file: string, maxSites: number, log: (message: string) => void): Loaded {
   const { mtimeMs, size } = statSync(file);
-  const document: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (!isObject(document)) throw new Error(`${file}: a config file must hold a JSON object`);
+  const parsed = parseJson(readFileSync(file, 'utf8'));
+  if (!parsed.ok) throw new Error(`config ${file} is not JSON:${listed([parsed.problem])}`);
+  const document = parsed.value;
+  if (!isObject(document)) throw new Error(`config ${file} must hold a JSON object`);
+  const problems = KINDS.config.check(document);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) throw new Error(`config ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}:${listed(errors)}`);
+  if (problems.length) log(`config ${file} has ${problems.length} warning${problems.length === 1 ? '' : 's'}:${listed(problems)}`);
   return { stamp: `${mtimeMs}:${size}`, document, cache: createLru(maxSites) };
 }
 
@@ -45,13 +60,15 @@ function pick(document: unknown, site: string): unknown {
 }
 
 /**
- * Reads `file` now (throwing if it is missing or not JSON, so a typo fails at start)
- * and again whenever its size or modification time changes. A later edit that
- * breaks the JSON is reported through `log` and the last good version stays served.
- * At most `maxSites` sites' serialised configs are kept (least recently used dropped).
+ * Reads and checks `file` now (throwing if it is missing, not JSON or has an error,
+ * each listed with its JSON path, so a mistake fails the start) and again whenever
+ * its size or modification time changes. A later version that is broken is reported
+ * through `log`, once, with every error and its path, and the last good version
+ * stays served. At most `maxSites` sites' serialised configs are kept (least
+ * recently used dropped).
  */
 export function createConfigSource(file: string, log: (message: string) => void, maxSites = 1000): ConfigSource {
-  let loaded = load(file, maxSites);
+  let loaded = load(file, maxSites, log);
   // The stamp of a version that failed to load, so a broken file is reported once, not per request.
   let failed = '';
   const refresh = () => {
@@ -64,7 +81,7 @@ export function createConfigSource(file: string, log: (message: string) => void,
     }
     if (stamp === loaded.stamp || stamp === failed) return;
     try {
-      loaded = load(file, maxSites);
+      loaded = load(file, maxSites, log);
       failed = '';
     } catch (error) {
       failed = stamp;

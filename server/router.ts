@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsOutcome } from './cors';
 import { DASHBOARD_ROUTES } from './dashboard/routes';
 import { sendError, sendJson } from './respond';
+import { handleSchema, SCHEMA_PATH } from './schema-files';
 import { handleBatch } from './routes/batch';
 import { handleCatalog } from './routes/catalog';
 import type { RouteContext } from './routes/context';
@@ -50,8 +51,14 @@ export function createRouter(
       else res.destroy();
     };
     try {
-      if (cors(req, res) === 'answered') return;
       const url = new URL(req.url ?? '/', 'http://collector.invalid');
+      // The schemas are public, for any origin: they pass before the CORS gate, which
+      // would refuse a page of another site.
+      if (url.pathname.startsWith(SCHEMA_PATH)) {
+        handleSchema(req, res, url.pathname).catch(fail);
+        return;
+      }
+      if (cors(req, res) === 'answered') return;
       const route = ROUTES[url.pathname];
       if (!route) {
         req.resume();

@@ -3,7 +3,7 @@
 // a constraint the tests would silently ignore.
 type Any = any;
 
-const ANNOTATIONS = new Set(['$schema', '$id', '$defs', 'title', 'description', 'default', 'format', 'then', 'else']);
+const ANNOTATIONS = new Set(['$schema', '$id', '$defs', 'title', 'description', 'default', 'format', 'then', 'else', '$comment']);
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeOf(v) == 'object';
 const same = (a: unknown, b: unknown) => JSON.stringify(a) == JSON.stringify(b);
@@ -37,6 +37,10 @@ export function schemaChecker(root: Any) {
           return !Array.isArray(v) || v.every((i) => valid(x, i));
         case 'minProperties':
           return !isObject(v) || Object.keys(v).length >= x;
+        case 'maxProperties':
+          return !isObject(v) || Object.keys(v).length <= x;
+        case 'dependentSchemas':
+          return !isObject(v) || Object.keys(x).every((n) => !(n in v) || valid(x[n], v));
         case 'required':
           return !isObject(v) || x.every((r: string) => r in v);
         case 'propertyNames':

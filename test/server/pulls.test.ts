@@ -162,7 +162,7 @@ describe('GET /v1/cooccurrence', () => {
 
 describe('GET /v1/config', () => {
   it('serves one site’s config from a { sites } file, with ETag and 304', async () => {
-    const hero = { placements: [{ id: 'hero', variants: ['a', 'b'] }] };
+    const hero = { placements: [{ id: 'hero', variants: [{ id: 'a' }, { id: 'b' }] }] };
     c = await startTestCollector({ config: { sites: { 'shop-1': hero, 'shop-2': { placements: [] } } } });
     const res = await fetch(`${c.url}/v1/config?site=shop-1`);
     expect(res.status).toBe(200);
@@ -182,19 +182,19 @@ describe('GET /v1/config', () => {
     const first = await fetch(`${c.url}/v1/config?site=anything`);
     expect(await first.json()).toEqual({ placements: [] });
     const etag = first.headers.get('etag')!;
-    await writeFile(join(c.dir, 'site-config.json'), JSON.stringify({ placements: [{ id: 'new' }] }));
+    await writeFile(join(c.dir, 'site-config.json'), JSON.stringify({ placements: [{ id: 'new', variants: [{ id: 'a' }] }] }));
     const edited = await fetch(`${c.url}/v1/config?site=anything`, { headers: { 'If-None-Match': etag } });
     expect(edited.status).toBe(200);
-    expect(await edited.json()).toEqual({ placements: [{ id: 'new' }] });
+    expect(await edited.json()).toEqual({ placements: [{ id: 'new', variants: [{ id: 'a' }] }] });
   });
 
   it('keeps serving the last good config when an edit breaks the JSON, and says so', async () => {
     const logged: string[] = [];
-    c = await startTestCollector({ config: { holdout: 0.1 }, log: (m) => logged.push(m) });
+    c = await startTestCollector({ config: { placements: [], holdout: 0.1 }, log: (m) => logged.push(m) });
     await fetch(`${c.url}/v1/config`);
-    await writeFile(join(c.dir, 'site-config.json'), '{ "holdout": 0.2, ');
-    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ holdout: 0.1 });
-    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ holdout: 0.1 });
+    await writeFile(join(c.dir, 'site-config.json'), '{ "placements": [], "holdout": 0.2, ');
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ placements: [], holdout: 0.1 });
+    expect(await (await fetch(`${c.url}/v1/config`)).json()).toEqual({ placements: [], holdout: 0.1 });
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/not reloaded/);
   });
