@@ -32,6 +32,18 @@ const validCss = (s: string) => {
 };
 
 
+// A copy the validated config owns. evalCondition compiles a condition once per object, so the
+// config given again after an edit must bring new objects, and an edit after giving it must not
+// reach the config. A value JSON cannot hold (a cycle) stays as it is.
+const copy = (v: Any): Any => (Array.isArray(v) ? v.map(copy) : isObject(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, copy(v[k])])) : v);
+const copied = (c: Any): Any => {
+  try {
+    return copy(c);
+  } catch {
+    return c;
+  }
+};
+
 /**
  * Checks a site config and returns the parts that may run, with every problem
  * found and its JSON path. It never throws. What it keeps:
@@ -120,7 +132,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
     listed || add(p, 'segments is a list: use $in', 1);
     return segments.includes(s as string) ? s : unknown('segment', s, p);
   };
-  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment, regex), isObject(c) ? c : undefined);
+  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment, regex), isObject(c) ? copied(c) : undefined);
 
   const url = (attr: UrlAttribute): Check => (v, p) =>
     text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');
