@@ -7,6 +7,7 @@
 import { isObject, seg } from './condition';
 import { checkCondition, type RegexProblem } from './condition-check';
 import { safeUrl, type UrlAttribute } from './url';
+import { RECOMMEND_STRATEGIES } from '../recommend/strategies';
 import type { ConfigProblem, ConfigValidation, ValidPlacement } from './config-types';
 
 export type * from './config-types';
@@ -87,7 +88,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
     is((v) => isNum(v) && v >= lo && v <= hi && (!whole || v % 1 == 0), `must be a ${whole ? 'whole ' : ''}number in [${lo}, ${hi}]`);
   const count = range(0, Infinity, 1);
   const yes = is((v) => v === true, 'must be true');
-  const oneOf = (list: string[]) => is((v) => list.includes(v), 'must be one of: ' + list.join(', '));
+  const oneOf = (list: readonly string[]) => is((v) => list.includes(v), 'must be one of: ' + list.join(', '));
   // Drops the result of `check` if it reported an error.
   const whole = (check: Check): Check => (v, p) => {
     const before = errors.length;
@@ -146,7 +147,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
         ops: list(whole(op)),
         quiz: is((v) => v === null || isStr(v), 'must be a quiz id or null'),
         recommend: fields(
-          { strategy: oneOf(words('for-you popular similar bought-together recently-viewed')), limit: range(1, 100, 1) },
+          { strategy: oneOf(RECOMMEND_STRATEGIES as readonly string[]), limit: range(1, 100, 1) },
           ['strategy'],
         ),
       },

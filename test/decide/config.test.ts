@@ -100,7 +100,7 @@ const broken: [string, (c: Any) => unknown, [string, ConfigProblem['severity']][
   ['content with two kinds', (c) => (hero(c).variants[1].content.quiz = 'q'), [['$.placements[0].variants[1].content', 'error']]],
   ['content of no kind', (c) => (hero(c).variants[1].content = {}), [['$.placements[0].variants[1].content', 'error']]],
   ['quiz a number', (c) => (hero(c).variants[1].content = { quiz: 5 }), [['$.placements[0].variants[1].content.quiz', 'error']]],
-  ['recommend strategy unknown', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'trending' } }), [['$.placements[0].variants[1].content.recommend.strategy', 'error']]],
+  ['recommend strategy unknown', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'bestsellers' } }), [['$.placements[0].variants[1].content.recommend.strategy', 'error']]],
   ['recommend limit too high', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'popular', limit: 1000 } }), [['$.placements[0].variants[1].content.recommend.limit', 'error']]],
   ['template without a slot', (c) => (banner(c).variants[1].content = { template: 'y' }), [['$.placements[1].variants[1].content.template', 'warning']]],
   ['unknown placement key', (c) => (hero(c).colour = 'red'), [['$.placements[0].colour', 'warning']]],

@@ -17,6 +17,7 @@ import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';
 import { boughtTogether } from '../../recommend/bought-together';
 import { forYou } from '../../recommend/for-you';
+import type { RecommendStrategy } from '../../recommend/strategies';
 import { visitorOfProfile } from '../../recommend/visitor';
 import type { Profile } from '../../profile/profile';
 import { renderRecommendations } from './render';
@@ -56,8 +57,8 @@ export function productsOf(raw: unknown, host: Pick<RecommendHost, 'fail'>): Pro
 
 type Model = (input: RecommendInput, limit: number, anchor?: string) => Product[];
 
-/** The rows a page can ask for, by `data-attune-recs` name. */
-export const MODELS: Record<string, Model> = {
+/** The rows a page or a placement can ask for, by strategy (`data-attune-recs`): one per registered name. */
+export const MODELS: Record<RecommendStrategy, Model> = {
   'for-you': (input, limit) => forYou(input, { limit }),
   popular: (input, limit) => popular(input, { limit }),
   trending: (input, limit) => trending(input, { limit }),
@@ -102,7 +103,7 @@ export async function mountRecommendations(host: RecommendHost, view?: boolean):
   if (view) shownThisView = new WeakSet();
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
     const list_id = root.getAttribute('data-attune-recs')!;
-    const model = hasOwn(MODELS, list_id) && MODELS[list_id];
+    const model = hasOwn(MODELS, list_id) && MODELS[list_id as RecommendStrategy];
     if (!model) {
       host.fail('recs-invalid', `recs(${list_id})`, 'unknown strategy; one of ' + Object.keys(MODELS).join(', '));
       continue;
