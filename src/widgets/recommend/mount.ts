@@ -7,7 +7,7 @@
  */
 import { isObject } from '../../decide/condition';
 import { hasOwn } from '../../core/own';
-import { validateCatalog, type Product } from '../../recommend/catalog';
+import { validateCatalog, type CatalogValidation, type Product } from '../../recommend/catalog';
 import { indexCatalog } from '../../recommend/catalog-index';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
@@ -35,24 +35,30 @@ export interface RecommendHost {
 }
 
 
-// Validated once per catalog object: the models index the same array each time.
-let lastRaw: unknown;
-let lastProducts: Product[] = [];
+// Validated once per catalog object, whichever instance gave it (the models index the same
+// array each time), and its problems reported once to each instance: a module-level "last
+// catalog" told only the first of two instances given the same object.
+const validated = new WeakMap<object, CatalogValidation>();
+const reportedTo = new WeakMap<object, unknown>();
 
 /**
  * The catalog's valid products, validated once per catalog object; each problem is
- * reported with its JSON path.
+ * reported with its JSON path, once to each host given that catalog.
  *
  * @example productsOf(await host.catalog(), host)
  */
 export function productsOf(raw: unknown, host: Pick<RecommendHost, 'fail'>): Product[] {
-  if (raw !== lastRaw) {
-    const { products, problems } = validateCatalog(raw);
-    problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
-    lastRaw = raw;
-    lastProducts = products;
+  const key = raw && typeof raw == 'object' ? raw : undefined;
+  let result = key && validated.get(key);
+  if (!result) {
+    result = validateCatalog(raw);
+    if (key) validated.set(key, result);
   }
-  return lastProducts;
+  if (reportedTo.get(host) !== raw || !reportedTo.has(host)) {
+    reportedTo.set(host, raw);
+    result.problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
+  }
+  return result.products;
 }
 
 type Model = (input: RecommendInput, limit: number, anchor?: string) => Product[];
