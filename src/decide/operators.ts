@@ -51,15 +51,6 @@ export const TYPES: readonly string[] = 'string number boolean object array null
 /** The test that always fails: a malformed operand (`$in: 1`) rather than what JavaScript does with it. */
 export const never: Test = () => false;
 
-// Comparisons JavaScript may refuse (an object whose `toString` is not a function): a false clause.
-const guarded = (test: (a: any) => boolean): Test => (a) => {
-  try {
-    return test(a);
-  } catch {
-    return false;
-  }
-};
-
 // Whether some element passes, skipping holes as Array#some does, without a closure per call.
 function some(a: any[], t: Test, r?: Report): boolean {
   for (let i = 0; i < a.length; i++) if (i in a && t(a[i], r)) return true;
@@ -70,10 +61,12 @@ function some(a: any[], t: Test, r?: Report): boolean {
 // the list read as undefined, as Array#includes has them; a Set tests the same way (SameValueZero).
 function membership(list: unknown, fold: boolean, negate: boolean): Test {
   if (!Array.isArray(list)) return never;
-  const lower = (x: unknown) => (fold && typeof x == 'string' ? x.toLowerCase() : x);
-  const items = Array.from(list, lower);
+  const lower = (x: unknown) => (typeof x == 'string' ? x.toLowerCase() : x);
+  const items = fold ? Array.from(list, lower) : Array.from(list);
   const set = items.length > 8 ? new Set(items) : null;
-  const has = (x: unknown) => (set ? set.has(lower(x)) : items.includes(lower(x)));
+  const has: (x: unknown) => boolean = set
+    ? fold ? (x) => set.has(lower(x)) : (x) => set.has(x)
+    : fold ? (x) => items.includes(lower(x)) : (x) => items.includes(x);
   return (a) => (Array.isArray(a) ? a.some(has) : has(a)) != negate;
 }
 
@@ -107,21 +100,58 @@ export function paddedVersion(v: unknown): string {
   return padded(typeof v == 'number' ? v + '' : v && typeof v == 'string' ? v : '0');
 }
 
-type Relation = (x: any, y: any) => boolean;
-const RELATIONS: Record<string, Relation> = {
-  eq: (x, y) => x === y,
-  ne: (x, y) => x !== y,
-  lt: (x, y) => x < y,
-  lte: (x, y) => x <= y,
-  gt: (x, y) => x > y,
-  gte: (x, y) => x >= y,
-};
-const compare = (rel: Relation): Operator => ({ operand: 'value', compile: (e) => guarded((a) => rel(a, e)) });
-const version = (rel: Relation): Operator => ({
+// One closure per relation with nothing called inside: comparisons are the hot path, and a
+// shared wrapper would make every one an indirect call. Ordering may make JavaScript throw
+// (an object whose `toString` is not a function): a false clause. `safe`: both sides are
+// strings (padded versions), which never throw.
+function relation(o: string, e: any, safe?: boolean): Test {
+  if (o == 'eq') return (a) => a === e;
+  if (o == 'ne') return (a) => a !== e;
+  if (safe) return o == 'lt' ? (a) => a < e : o == 'lte' ? (a) => a <= e : o == 'gt' ? (a) => a > e : (a) => a >= e;
+  if (o == 'lt')
+    return (a) => {
+      try {
+        return a < e;
+      } catch {
+        return false;
+      }
+    };
+  if (o == 'lte')
+    return (a) => {
+      try {
+        return a <= e;
+      } catch {
+        return false;
+      }
+    };
+  if (o == 'gt')
+    return (a) => {
+      try {
+        return a > e;
+      } catch {
+        return false;
+      }
+    };
+  return (a) => {
+    try {
+      return a >= e;
+    } catch {
+      return false;
+    }
+  };
+}
+const compare = (o: string): Operator => ({ operand: 'value', compile: (e) => relation(o, e) });
+const version = (o: string): Operator => ({
   operand: 'value',
   compile: (e) => {
-    const v = paddedVersion(e);
-    return (a) => rel(paddedVersion(a), v);
+    const test = relation(o, paddedVersion(e), true);
+    // The same attribute value comes back call after call: its padding is kept.
+    let last: unknown;
+    let lastPadded = paddedVersion(undefined);
+    return (a) => {
+      if (a !== last) lastPadded = paddedVersion((last = a));
+      return test(lastPadded);
+    };
   },
 });
 const list = (fold: boolean, negate: boolean): Operator => ({ operand: 'list', compile: (e) => membership(e, fold, negate) });
@@ -153,7 +183,14 @@ const regex = (flags: string): Operator => ({
       return never;
     }
     // The attribute as a string, as GrowthBook's RegExp#test has it, cut to the limit.
-    return guarded((a) => re.test(String(a).slice(0, REGEX_INPUT_LIMIT)));
+    return (a) => {
+      try {
+        const text = typeof a == 'string' ? a : String(a);
+        return re.test(text.length > REGEX_INPUT_LIMIT ? text.slice(0, REGEX_INPUT_LIMIT) : text);
+      } catch {
+        return false;
+      }
+    };
   },
 });
 
@@ -162,18 +199,18 @@ const regex = (flags: string): Operator => ({
  * is here too: inside an attribute's operators it negates a value.
  */
 export const OPERATORS: Readonly<Record<string, Operator>> = {
-  $eq: compare(RELATIONS.eq),
-  $ne: compare(RELATIONS.ne),
-  $lt: compare(RELATIONS.lt),
-  $lte: compare(RELATIONS.lte),
-  $gt: compare(RELATIONS.gt),
-  $gte: compare(RELATIONS.gte),
-  $veq: version(RELATIONS.eq),
-  $vne: version(RELATIONS.ne),
-  $vlt: version(RELATIONS.lt),
-  $vlte: version(RELATIONS.lte),
-  $vgt: version(RELATIONS.gt),
-  $vgte: version(RELATIONS.gte),
+  $eq: compare('eq'),
+  $ne: compare('ne'),
+  $lt: compare('lt'),
+  $lte: compare('lte'),
+  $gt: compare('gt'),
+  $gte: compare('gte'),
+  $veq: version('eq'),
+  $vne: version('ne'),
+  $vlt: version('lt'),
+  $vlte: version('lte'),
+  $vgt: version('gt'),
+  $vgte: version('gte'),
   $exists: { operand: 'value', compile: (e) => (e ? (a) => a != null : (a) => a == null) },
   $in: list(false, false),
   $ini: list(true, false),
