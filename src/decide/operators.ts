@@ -102,12 +102,10 @@ export function paddedVersion(v: unknown): string {
 
 // One closure per relation with nothing called inside: comparisons are the hot path, and a
 // shared wrapper would make every one an indirect call. Ordering may make JavaScript throw
-// (an object whose `toString` is not a function): a false clause. `safe`: both sides are
-// strings (padded versions), which never throw.
-function relation(o: string, e: any, safe?: boolean): Test {
+// (an object whose `toString` is not a function): a false clause.
+function relation(o: string, e: any): Test {
   if (o == 'eq') return (a) => a === e;
   if (o == 'ne') return (a) => a !== e;
-  if (safe) return o == 'lt' ? (a) => a < e : o == 'lte' ? (a) => a <= e : o == 'gt' ? (a) => a > e : (a) => a >= e;
   if (o == 'lt')
     return (a) => {
       try {
@@ -144,7 +142,7 @@ const compare = (o: string): Operator => ({ operand: 'value', compile: (e) => re
 const version = (o: string): Operator => ({
   operand: 'value',
   compile: (e) => {
-    const test = relation(o, paddedVersion(e), true);
+    const test = relation(o, paddedVersion(e));
     // The same attribute value comes back call after call: its padding is kept.
     let last: unknown;
     let lastPadded = paddedVersion(undefined);
