@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DIST } from '../lib.mjs';
 import { describeTimer, withChromium } from '../browser.mjs';
-import { assertAgreement, measureInRealm } from './measure.mjs';
+import { assertAgreement, measureConditionInRealm, measureInRealm } from './measure.mjs';
 
 // The URL and locale the instance's attributes are taken from: what the conditions expect.
 const PAGE_PATH = '/shoes/trail-runner?utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email';
@@ -87,18 +87,21 @@ async function instanceInPage(p) {
 /**
  * Opens the page (the caller checks hasChromium() first), measures both sides and, when dist/ is
  * built, the instance; throws when anything disagrees or fails to load. Resolves with `{ result,
- * instance (null without dist/attune.min.js), timer, pageErrors }`.
+ * condition (the 20-leaf evalCondition rows), instance (null without dist/attune.min.js), timer,
+ * pageErrors }`.
  */
 export async function timeInChromium(iife, p) {
   const withInstance = existsSync(path.join(DIST, 'attune.min.js'));
   const served = { page: page(withInstance), scripts: { '/bench-decide.js': iife }, dist: withInstance, path: PAGE_PATH, launch: LAUNCH };
   return withChromium(served, async ({ tab, pageErrors, timer }) => {
-    const loaded = await tab.evaluate(() => !!window.benchAttune && !!window.benchGrowthBook);
+    const loaded = await tab.evaluate(() => !!window.benchAttune && !!window.benchGrowthBook && !!window.benchGbEvalCondition);
     if (!loaded) throw new Error(`the bench bundle did not load in Chromium${pageErrors.length ? `: ${pageErrors.join('; ')}` : ''}`);
     console.log(describeTimer(timer));
 
     const result = await tab.evaluate(`(${measureInRealm})({ ...window.benchAttune, GrowthBook: window.benchGrowthBook }, ${JSON.stringify(p)})`);
     assertAgreement('Chromium', result);
+    const condition = await tab.evaluate(`(${measureConditionInRealm})({ ...window.benchAttune, gbEvalCondition: window.benchGbEvalCondition }, ${JSON.stringify(p)})`);
+    assertAgreement('Chromium (evalCondition)', condition);
 
     let instance = null;
     if (withInstance) {
@@ -109,7 +112,7 @@ export async function timeInChromium(iife, p) {
       }
     }
     // A copy: the array keeps filling until the browser is closed, after the figures were taken.
-    return { result, instance, timer, pageErrors: [...pageErrors] };
+    return { result, condition, instance, timer, pageErrors: [...pageErrors] };
   });
 }
 

@@ -79,3 +79,53 @@ export function assertAgreement(realm, r) {
   if (r.problems.length) throw new Error(`${realm}: the bench config is invalid: ${r.problems.join('; ')}`);
   if (r.errors.length) throw new Error(`${realm}: Attune and GrowthBook disagree (${r.errorCount ?? r.errors.length}):\n  ${r.errors.join('\n  ')}`);
 }
+
+/**
+ * As {@link measureInRealm}, for one 20-leaf condition: `lib` holds Attune's `evalCondition`
+ * (`(condition, attributes)`) and GrowthBook's (`gbEvalCondition`, `(attributes, condition)`).
+ * Checks that both say true for `p.condition` and false for `p.failingCondition`, then times
+ * them in interleaved batches, each call on the same condition object (as a placement's variant
+ * is evaluated for every visitor) and the visitor's attributes. Self-contained, as the page gets
+ * its source text.
+ */
+export function measureConditionInRealm(lib, p) {
+  const { evalCondition, gbEvalCondition } = lib;
+  const errors = [];
+  const attributes = p.attributes;
+  const c = p.condition;
+  const sides = p.sides;
+  const evals = {
+    attune: (x) => evalCondition(x, attributes),
+    gb: (x) => gbEvalCondition(attributes, x),
+  };
+  for (const side of sides) {
+    if (evals[side](c) !== true) errors.push(`${side}: the 20-leaf condition is false for the visitor`);
+    if (evals[side](p.failingCondition) !== false) errors.push(`${side}: the condition with a failing leaf is true`);
+  }
+  if (errors.length) return { problems: [], errors };
+  // A call per iteration on the same object, the result kept, so neither can be optimised away.
+  const runs = {
+    attune: (count) => {
+      let hits = 0;
+      for (let i = 0; i < count; i++) if (evalCondition(c, attributes)) hits++;
+      return hits;
+    },
+    gb: (count) => {
+      let hits = 0;
+      for (let i = 0; i < count; i++) if (gbEvalCondition(attributes, c)) hits++;
+      return hits;
+    },
+  };
+  const times = { attune: [], gb: [] };
+  let sink = 0;
+  for (const side of sides) sink += runs[side](p.warmup);
+  for (let b = 0; b < p.batches; b++) {
+    const order = b % 2 ? [...sides].reverse() : sides;
+    for (const side of order) {
+      const t0 = performance.now();
+      sink += runs[side](p.batch);
+      times[side].push(((performance.now() - t0) * 1000) / p.batch);
+    }
+  }
+  return { problems: [], errors, times, sink };
+}

@@ -3,14 +3,15 @@
 // development checks are live there and cost time the bundled build does not.
 import { int } from '../lib.mjs';
 import { importText } from '../browser.mjs';
-import { assertAgreement, measureInRealm } from './measure.mjs';
+import { assertAgreement, measureConditionInRealm, measureInRealm } from './measure.mjs';
 
 /** Batches for the package-import reference: a side note, so fewer than the main figures. */
 export const PACKAGED_BATCHES = 60;
 
 /**
  * Imports the ES bundle (written under .tmp/ for the import, removed at once) and measures both
- * sides; throws when they disagree. Resolves with `{ result, packaged }`, measureInRealm's results.
+ * sides; throws when they disagree. Resolves with `{ result, packaged, condition }`: measureInRealm's
+ * results, and measureConditionInRealm's for the 20-leaf condition.
  */
 export async function timeInNode(esm, p) {
   const lib = await importText(esm, 'bench-decide-');
@@ -21,5 +22,7 @@ export async function timeInNode(esm, p) {
   const { GrowthBook } = await import('@growthbook/growthbook');
   const packaged = measureInRealm({ ...lib, GrowthBook }, { ...p, batches: PACKAGED_BATCHES });
   assertAgreement('Node (package import)', packaged);
-  return { result, packaged };
+  const condition = measureConditionInRealm(lib, p);
+  assertAgreement('Node (evalCondition)', condition);
+  return { result, packaged, condition };
 }

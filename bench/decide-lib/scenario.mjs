@@ -186,6 +186,22 @@ function makeIds(count, seed = 7) {
   return Array.from({ length: count }, () => Array.from({ length: 21 }, () => alphabet[Math.floor(rnd() * 64)]).join(''));
 }
 
+/**
+ * The 20-leaf condition for the evalCondition rows: the targeted variants' 20 attribute tests in one
+ * condition, the three that fail for the visitor turned into ones that pass, so both sides test all
+ * 20 and say true. `failing` is the same with its last leaf false again, to check both say false.
+ */
+const CONDITION_20 = {
+  ...Object.fromEntries(TARGETED.flatMap((v) => Object.entries(v.when).slice(0, -1))),
+  'cart.value': { $gt: 50, $lte: 500 },
+  priceBand: 'mid',
+  'session.device': 'desktop',
+};
+// Two variants wrote `cart.value` and `segments`: the pool above keeps one key each, so two more
+// leaves that pass make the count 20 again.
+Object.assign(CONDITION_20, { purchased: { $all: ['sku-540'] }, 'context.library.version': { $vgte: '0.1.0' } });
+const CONDITION_20_FAILING = { ...CONDITION_20, 'session.device': 'mobile' };
+
 /** What both realms are given. */
 export function params(sides) {
   const truncated = TARGETED.map((v, k) => ({ variant: v.id, config: attuneConfig(withoutLast(k)), features: growthBookFeatures(withoutLast(k)) }));
@@ -195,6 +211,8 @@ export function params(sides) {
     config: attuneConfig(),
     features: growthBookFeatures(),
     truncated,
+    condition: CONDITION_20,
+    failingCondition: CONDITION_20_FAILING,
     ids: makeIds(IDS),
     sides,
     warmup: WARMUP,
@@ -202,6 +220,9 @@ export function params(sides) {
     batch: BATCH,
   };
 }
+
+/** The number of attribute paths (leaves) in the evalCondition rows' condition. */
+export const CONDITION_LEAVES = Object.keys(CONDITION_20).length;
 
 /** The scenario and the timing protocol in words, printed before the figures. */
 export const describeScenario = () =>

@@ -95,11 +95,15 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     page: (properties) => record({ type: 'page', name: document.title, properties }),
     identify(userId, traits) {
       if (userId != null && idProblem(userId, '')) return invalid('identify.userId', `null or a string of 1-${MAX_ID_LENGTH} characters`, userId);
+      // Refused consent keeps nothing about the visitor, and who they are least of all.
+      if (recorder.consent() === 'denied') return;
       if (userId) recorder.state().userId = userId;
       record({ type: 'identify', traits });
     },
     alias(previousId) {
       if (idProblem(previousId, '')) return invalid('alias.previousId', `a string of 1-${MAX_ID_LENGTH} characters`, previousId);
+      // As every event under refused consent: nothing to record, and no fault of the page's.
+      if (recorder.consent() === 'denied') return;
       // Segment's alias merges previousId into the user id that is kept, which must be known.
       if (!recorder.state().userId) return invalid('alias', 'identify(userId) first', previousId);
       record({ type: 'alias', previousId });

@@ -1,9 +1,12 @@
 /**
  * Checks the shape of a condition written by people (placements, segments, quiz
  * rules and outcomes): every branch is walked, not only the ones an evaluation would
- * reach, so a typo in a rarely taken branch is found at the door.
+ * reach, so a typo in a rarely taken branch is found at the door. What each operator's
+ * operand must be comes from the operator registry (operators.ts).
  */
-import { isObject, KNOWN_OPERATORS, regexRisk, seg, TYPES } from './condition';
+import { isObject, regexRisk, seg } from './condition';
+import { LOGIC, OPERATORS, TYPES, type OperandKind } from './operators';
+import { hasOwn } from '../core/own';
 
 /** Hears one problem: its JSON path, what is wrong, and whether it is only a warning. */
 export type ProblemSink = (path: string, message: string, warning?: unknown) => unknown;
@@ -25,7 +28,8 @@ export type RegexProblem = (source: string, op: string) => string | undefined;
 
 type Any = any;
 const isOps = (keys: string[]) => keys.every((k) => k[0] == '$');
-const LOGIC = /^\$(and|or|nor)$/;
+// What the registry says an operator's operand is; false for an unknown one.
+const operand = (table: Readonly<Record<string, { operand: OperandKind }>>, op: string): OperandKind | false => hasOwn(table, op) && table[op].operand;
 
 const validRegex = (s: unknown) => {
   try {
@@ -50,8 +54,9 @@ export function checkCondition(c: unknown, path: string, add: ProblemSink, segme
     for (const k of Object.keys(c)) {
       const v = c[k];
       const q = p + seg(k);
-      if (LOGIC.test(k)) Array.isArray(v) ? v.forEach((x, i) => condition(x, q + '[' + i + ']')) : add(q, 'must be an array');
-      else if (k == '$not') condition(v, q);
+      const logic = operand(LOGIC, k);
+      if (logic == 'conditions') Array.isArray(v) ? v.forEach((x, i) => condition(x, q + '[' + i + ']')) : add(q, 'must be an array');
+      else if (logic == 'condition') condition(v, q);
       else if (k[0] == '$') add(q, 'unknown operator ' + k);
       else value(v, q, !!segment && k == 'segments');
     }
@@ -65,12 +70,13 @@ export function checkCondition(c: unknown, path: string, add: ProblemSink, segme
       for (const op of keys) {
         const e = v[op];
         const q = p + seg(op);
-        if (LOGIC.test(op) || !KNOWN_OPERATORS.includes(op)) add(q, 'unknown operator ' + op);
-        else if (/^\$(n?in|all)i?$/.test(op)) Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
-        else if (op == '$elemMatch') !isObject(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
-        else if (op == '$type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
-        else if (op[1] == 'r') pattern(e, q, op);
-        else value(e, q, s && op != '$size', listed);
+        const kind = operand(OPERATORS, op);
+        if (!kind) add(q, 'unknown operator ' + op);
+        else if (kind == 'list') Array.isArray(e) ? e.forEach((x, i) => value(x, q + '[' + i + ']', s, 1)) : add(q, 'must be an array');
+        else if (kind == 'element') !isObject(e) ? add(q, 'must be an object') : isOps(Object.keys(e)) ? value(e, q, s, 1) : condition(e, q);
+        else if (kind == 'type') TYPES.includes(e) || add(q, 'must be one of: ' + TYPES.join(', '));
+        else if (kind == 'regex') pattern(e, q, op);
+        else value(e, q, s && kind != 'length', listed);
       }
   };
   // A `$regex` operand that is no string or does not compile, or that `regex` refuses.

@@ -4,6 +4,7 @@
  */
 import type { Condition } from './condition';
 import type { UrlAttribute } from './url';
+import type { RecommendStrategy } from '../recommend/strategies';
 
 /**
  * How a placement chooses among its pool (the variants without `when`), once no
@@ -20,8 +21,8 @@ export interface Segment {
   description?: string;
 }
 
-/** Which recommendation row a variant shows. */
-export type RecommendStrategy = 'for-you' | 'popular' | 'similar' | 'bought-together' | 'recently-viewed';
+/** Which recommendation row a variant shows (the registry: src/recommend/strategies.ts). */
+export type { RecommendStrategy };
 
 /** The attributes an operation may set; `src`, `srcset` and `href` must hold safe URLs (see `safeUrl`). */
 export type SafeAttributes = Partial<Record<UrlAttribute | 'alt' | 'title' | 'class' | 'aria-label', string>>;

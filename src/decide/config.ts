@@ -7,6 +7,7 @@
 import { isObject, seg } from './condition';
 import { checkCondition, type RegexProblem } from './condition-check';
 import { safeUrl, type UrlAttribute } from './url';
+import { RECOMMEND_STRATEGIES } from '../recommend/strategies';
 import type { ConfigProblem, ConfigValidation, ValidPlacement } from './config-types';
 
 export type * from './config-types';
@@ -31,6 +32,18 @@ const validCss = (s: string) => {
   }
 };
 
+
+// A copy the validated config owns. evalCondition compiles a condition once per object, so the
+// config given again after an edit must bring new objects, and an edit after giving it must not
+// reach the config. A value JSON cannot hold (a cycle) stays as it is.
+const copy = (v: Any): Any => (Array.isArray(v) ? v.map(copy) : isObject(v) ? Object.fromEntries(Object.keys(v).map((k) => [k, copy(v[k])])) : v);
+const copied = (c: Any): Any => {
+  try {
+    return copy(c);
+  } catch {
+    return c;
+  }
+};
 
 /**
  * Checks a site config and returns the parts that may run, with every problem
@@ -75,7 +88,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
     is((v) => isNum(v) && v >= lo && v <= hi && (!whole || v % 1 == 0), `must be a ${whole ? 'whole ' : ''}number in [${lo}, ${hi}]`);
   const count = range(0, Infinity, 1);
   const yes = is((v) => v === true, 'must be true');
-  const oneOf = (list: string[]) => is((v) => list.includes(v), 'must be one of: ' + list.join(', '));
+  const oneOf = (list: readonly string[]) => is((v) => list.includes(v), 'must be one of: ' + list.join(', '));
   // Drops the result of `check` if it reported an error.
   const whole = (check: Check): Check => (v, p) => {
     const before = errors.length;
@@ -120,7 +133,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
     listed || add(p, 'segments is a list: use $in', 1);
     return segments.includes(s as string) ? s : unknown('segment', s, p);
   };
-  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment, regex), isObject(c) ? c : undefined);
+  const condition = (c: Any, p: string): Any => (checkCondition(c, p, add, segment, regex), isObject(c) ? copied(c) : undefined);
 
   const url = (attr: UrlAttribute): Check => (v, p) =>
     text(v, p) === undefined ? undefined : safeUrl(v, attr) ? v : add(p, 'unsafe URL scheme');
@@ -134,7 +147,7 @@ export function validateConfig(config: unknown, regex?: RegexProblem): ConfigVal
         ops: list(whole(op)),
         quiz: is((v) => v === null || isStr(v), 'must be a quiz id or null'),
         recommend: fields(
-          { strategy: oneOf(words('for-you popular similar bought-together recently-viewed')), limit: range(1, 100, 1) },
+          { strategy: oneOf(RECOMMEND_STRATEGIES as readonly string[]), limit: range(1, 100, 1) },
           ['strategy'],
         ),
       },

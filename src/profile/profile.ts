@@ -192,7 +192,9 @@ export function applyEvent(state: ProfileState, event: AttuneEvent, options = DE
       if (category) bump(state.scores.categories, category);
       if (Array.isArray(product.tags)) product.tags.forEach((tag) => typeof tag === 'string' && tag && bump(state.scores.tags, tag));
     }
-    if (price !== undefined && name !== 'Order Completed') {
+    // Prices seen while browsing and carting make the band; an order repeats them, and a
+    // product taken out of the cart is one the visitor turned away from.
+    if (price !== undefined && name !== 'Order Completed' && name !== 'Product Removed') {
       const p = state.prices;
       p.count++;
       p.sum += price;

@@ -54,6 +54,29 @@ describe('alias()', () => {
   });
 });
 
+describe('identify() under denied consent', () => {
+  // A page that calls identify() whatever the visitor chose: refused consent keeps nothing about them.
+  const KNOWN = { placements: [{ id: 'hero', variants: [{ id: 'known', when: { userId: { $exists: true } } }, { id: 'plain' }] }] };
+
+  it('keeps no user id: profile(), export() and decisions never see it, nor after consent is granted', async () => {
+    const site = uniqueSite();
+    const { attune, errors } = makeAttune({ site, requireConsent: true, config: KNOWN });
+    attune.consent('denied');
+    attune.identify('user-7', { plan: 'gold' });
+    attune.alias('old-login@example.com');
+    expect(attune.profile().userId ?? null).toBeNull();
+    expect(attune.profile().traits).toEqual({});
+    expect((await attune.export())!.userId).toBeNull();
+    expect(attune.decide('hero').variant).toBe('plain');
+    expect(errors).toEqual([]);
+
+    attune.consent('granted');
+    await attune.flush();
+    expect(attune.profile().userId ?? null).toBeNull();
+    expect((await stored(site)).map((e) => e.type)).toEqual([]);
+  });
+});
+
 describe('group()', () => {
   it('records groupId and the account traits, not mixed into the user traits', async () => {
     const site = uniqueSite();

@@ -122,6 +122,21 @@ describe('recommendation rows on an instance', () => {
     expect(clicked?.properties).toEqual({ list_id: 'popular', product_id: 'tent', name: 'Tent', category: 'camping', price: 200, position: 1 });
   });
 
+  it("reports a catalog's problems to every instance given it, once each", async () => {
+    document.body.innerHTML = '<div data-attune-recs="popular" data-limit="3"></div>';
+    const catalog = structuredClone(CATALOG);
+    const problems = (errors: { code: string; path: string }[]) => errors.filter((e) => e.code === 'catalog-invalid').map((e) => e.path);
+    const first = makeAttune({ catalog });
+    expect(await until(() => problems(first.errors).length === 2)).toBe(true);
+    const second = makeAttune({ site: uniqueSite(), catalog });
+    expect(await until(() => problems(second.errors).length === 2)).toBe(true);
+    expect(problems(second.errors)).toEqual(['catalog.products[2].url', 'catalog.products[3].id']);
+    second.attune.mountWidgets();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(problems(first.errors)).toHaveLength(2);
+    expect(problems(second.errors)).toHaveLength(2);
+  });
+
   it('renders a hand-picked row in the given order, leaving out ids the catalog does not have', async () => {
     document.body.innerHTML = '<div data-attune-recs="products" data-product="stove nope tent"></div><div data-attune-recs="products"></div>';
     makeAttune({ catalog: CATALOG });

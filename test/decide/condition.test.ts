@@ -91,6 +91,63 @@ describe('robustness', () => {
   });
 });
 
+describe('compiled conditions', () => {
+  // A condition whose clause counts how often its operand is read: compiling reads it, evaluating does not.
+  const counted = () => {
+    const reads = { n: 0 };
+    const condition = {};
+    Object.defineProperty(condition, 'age', { enumerable: true, get: () => (reads.n++, { $gte: 18 }) });
+    return { condition, reads };
+  };
+
+  it('are compiled on first use and reused for the same object', () => {
+    const { condition, reads } = counted();
+    expect(evalCondition(condition, { age: 30 })).toBe(true);
+    const once = reads.n;
+    expect(once).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) expect(evalCondition(condition, { age: 10 + i })).toBe(false);
+    expect(reads.n).toBe(once);
+  });
+
+  it('keep what they were when first evaluated: a changed condition is a new object', () => {
+    const condition: Condition = { country: { $in: ['DE'] } };
+    expect(evalCondition(condition, { country: 'FR' })).toBe(false);
+    (condition.country as { $in: string[] }).$in.push('FR');
+    condition.plan = 'gold';
+    expect(evalCondition(condition, { country: 'FR', plan: 'gold' })).toBe(false);
+    expect(evalCondition({ ...condition }, { country: 'FR', plan: 'gold' })).toBe(true);
+  });
+
+  it('report once per path and call, on every call that reaches the clause', () => {
+    const condition = { $or: [{ a: { $foo: 1 } }, { a: { $foo: 1 }, b: { $regex: '(a+)+$' } }] };
+    const heard: string[] = [];
+    for (let i = 0; i < 2; i++) expect(evalCondition(condition, { a: 1 }, (_m, path) => heard.push(path))).toBe(false);
+    expect(heard).toEqual(['$.$or[0].a.$foo', '$.$or[1].a.$foo', '$.$or[0].a.$foo', '$.$or[1].a.$foo']);
+  });
+
+  it('are false as a whole when cyclic, even where a branch before the cycle holds', () => {
+    const loop: Record<string, unknown> = {};
+    loop.$or = [{ a: 1 }, { $not: loop }];
+    expect(evalCondition(loop, { a: 1 })).toBe(false);
+    expect(evalCondition(loop, { a: 1 })).toBe(false);
+  });
+
+  it('run without eval or the Function constructor (strict CSP)', () => {
+    const saved = { eval: globalThis.eval, Function: globalThis.Function };
+    const refuse = () => {
+      throw new EvalError('refused by CSP');
+    };
+    Object.assign(globalThis, { eval: refuse, Function: refuse });
+    try {
+      const condition = { $and: [{ 'cart.total': { $gte: 50 } }, { tags: { $elemMatch: { $regexi: '^SALE' } } }, { app: { $vgte: '1.2.0' } }] };
+      expect(evalCondition(condition, { cart: { total: 60 }, tags: ['sale-20'], app: '1.10.0' })).toBe(true);
+      expect(evalCondition(condition, { cart: { total: 60 }, tags: ['new'], app: '1.10.0' })).toBe(false);
+    } finally {
+      Object.assign(globalThis, saved);
+    }
+  });
+});
+
 // Random conditions drawn from the whole language, unknown operators and garbage included.
 const keys = fc.constantFrom('a', 'b', 'a.b', 'a.0', 'c.d.e', '$x', '', 'toString', '__proto__');
 const ops = fc.constantFrom(

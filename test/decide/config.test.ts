@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { validateConfig, type ConfigProblem } from '../../src/decide/config';
 import { evalCondition, KNOWN_OPERATORS } from '../../src/decide/condition';
+import { decidePlacement } from '../../src/decide/engine';
 import home from '../vectors/configs/home.json';
 
 type Any = any;
@@ -99,7 +100,7 @@ const broken: [string, (c: Any) => unknown, [string, ConfigProblem['severity']][
   ['content with two kinds', (c) => (hero(c).variants[1].content.quiz = 'q'), [['$.placements[0].variants[1].content', 'error']]],
   ['content of no kind', (c) => (hero(c).variants[1].content = {}), [['$.placements[0].variants[1].content', 'error']]],
   ['quiz a number', (c) => (hero(c).variants[1].content = { quiz: 5 }), [['$.placements[0].variants[1].content.quiz', 'error']]],
-  ['recommend strategy unknown', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'trending' } }), [['$.placements[0].variants[1].content.recommend.strategy', 'error']]],
+  ['recommend strategy unknown', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'bestsellers' } }), [['$.placements[0].variants[1].content.recommend.strategy', 'error']]],
   ['recommend limit too high', (c) => (hero(c).variants[1].content = { recommend: { strategy: 'popular', limit: 1000 } }), [['$.placements[0].variants[1].content.recommend.limit', 'error']]],
   ['template without a slot', (c) => (banner(c).variants[1].content = { template: 'y' }), [['$.placements[1].variants[1].content.template', 'warning']]],
   ['unknown placement key', (c) => (hero(c).colour = 'red'), [['$.placements[0].colour', 'warning']]],
@@ -327,5 +328,20 @@ describe('validateConfig never throws', () => {
       expect(config.placements).toBeInstanceOf(Array);
       expect(problems.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('conditions in a validated config', () => {
+  // evalCondition compiles a condition once per object, so the config must own its conditions.
+  const decide = (config: Any, age: number) => decidePlacement(validateConfig(config).config.placements[0], { attributes: { age }, unitId: 'u1', random: () => 0.5 }).variant;
+
+  it("are the config's own: an edit is seen when the config is given again, and not before", () => {
+    const config = base();
+    const validated = validateConfig(config).config;
+    expect(decide(config, 20)).toBe('b');
+    hero(config).variants[1].when.age.$gte = 30;
+    expect(decidePlacement(validated.placements[0], { attributes: { age: 20 }, unitId: 'u1', random: () => 0.5 }).variant).toBe('b');
+    expect(decide(config, 20)).toBe('a');
+    expect(validateConfig(config).config.placements[0].variants[1].when).toEqual({ age: { $gte: 30 } });
   });
 });

@@ -183,6 +183,18 @@ describe('profile: commerce', () => {
     expect(band([5, 45])).toBe('mid');
   });
 
+  it('takes the price band from products viewed and added, not from products taken out of the cart', () => {
+    const state = learn([
+      track(T0, 'Product Viewed', { product_id: 'p1', price: 20 }),
+      track(T0 + 1, 'Product Added', { product_id: 'p1', price: 20 }),
+      track(T0 + 2, 'Product Removed', { product_id: 'p1', price: 400 }),
+    ]);
+    const view = profileView(state, T0 + 3);
+    expect(view.prices).toEqual({ count: 2, sum: 40, min: 20, max: 20 });
+    expect(view.priceBand).toBe('budget');
+    expect(view.cart.items).toEqual([]);
+  });
+
   it('ignores malformed commerce properties without failing', () => {
     const state = learn([
       track(T0, 'Product Viewed', { product_id: null, category: 42 as never, tags: 'not-a-list', price: 'cheap' }),

@@ -7,7 +7,7 @@
  */
 import { isObject } from '../../decide/condition';
 import { hasOwn } from '../../core/own';
-import { validateCatalog, type Product } from '../../recommend/catalog';
+import { validateCatalog, type CatalogValidation, type Product } from '../../recommend/catalog';
 import { indexCatalog } from '../../recommend/catalog-index';
 import type { CooccurrenceTable } from '../../recommend/cooccurrence';
 import type { Counts } from '../../recommend/popularity';
@@ -17,6 +17,7 @@ import { popular, trending } from '../../recommend/popular';
 import { similar } from '../../recommend/similar';
 import { boughtTogether } from '../../recommend/bought-together';
 import { forYou } from '../../recommend/for-you';
+import type { RecommendStrategy } from '../../recommend/strategies';
 import { visitorOfProfile } from '../../recommend/visitor';
 import type { Profile } from '../../profile/profile';
 import { renderRecommendations } from './render';
@@ -34,30 +35,36 @@ export interface RecommendHost {
 }
 
 
-// Validated once per catalog object: the models index the same array each time.
-let lastRaw: unknown;
-let lastProducts: Product[] = [];
+// Validated once per catalog object, whichever instance gave it (the models index the same
+// array each time), and its problems reported once to each instance: a module-level "last
+// catalog" told only the first of two instances given the same object.
+const validated = new WeakMap<object, CatalogValidation>();
+const reportedTo = new WeakMap<object, unknown>();
 
 /**
  * The catalog's valid products, validated once per catalog object; each problem is
- * reported with its JSON path.
+ * reported with its JSON path, once to each host given that catalog.
  *
  * @example productsOf(await host.catalog(), host)
  */
 export function productsOf(raw: unknown, host: Pick<RecommendHost, 'fail'>): Product[] {
-  if (raw !== lastRaw) {
-    const { products, problems } = validateCatalog(raw);
-    problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
-    lastRaw = raw;
-    lastProducts = products;
+  const key = raw && typeof raw == 'object' ? raw : undefined;
+  let result = key && validated.get(key);
+  if (!result) {
+    result = validateCatalog(raw);
+    if (key) validated.set(key, result);
   }
-  return lastProducts;
+  if (reportedTo.get(host) !== raw || !reportedTo.has(host)) {
+    reportedTo.set(host, raw);
+    result.problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
+  }
+  return result.products;
 }
 
 type Model = (input: RecommendInput, limit: number, anchor?: string) => Product[];
 
-/** The rows a page can ask for, by `data-attune-recs` name. */
-export const MODELS: Record<string, Model> = {
+/** The rows a page or a placement can ask for, by strategy (`data-attune-recs`): one per registered name. */
+export const MODELS: Record<RecommendStrategy, Model> = {
   'for-you': (input, limit) => forYou(input, { limit }),
   popular: (input, limit) => popular(input, { limit }),
   trending: (input, limit) => trending(input, { limit }),
@@ -102,7 +109,7 @@ export async function mountRecommendations(host: RecommendHost, view?: boolean):
   if (view) shownThisView = new WeakSet();
   for (const root of Array.from(document.querySelectorAll('[data-attune-recs]'))) {
     const list_id = root.getAttribute('data-attune-recs')!;
-    const model = hasOwn(MODELS, list_id) && MODELS[list_id];
+    const model = hasOwn(MODELS, list_id) && MODELS[list_id as RecommendStrategy];
     if (!model) {
       host.fail('recs-invalid', `recs(${list_id})`, 'unknown strategy; one of ' + Object.keys(MODELS).join(', '));
       continue;
