@@ -11,6 +11,9 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, outDir
 const minify = () =>
   terser({ ecma: 2020, module: false, compress: { passes: 3 }, toplevel: true, format: { comments: false } });
 
+/** The npm module's entries, by the name of their file in dist/ (package.json's `exports` maps them). */
+const NPM_ENTRIES = { index: 'src/index.ts', quiz: 'src/entries/quiz.ts', recommend: 'src/entries/recommend.ts' };
+
 /** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
 const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile|widgets[\\/]visible)(\.ts)?$/;
 
@@ -51,21 +54,25 @@ const dashboardStyles = () => {
 
 export default [
   // ESM for bundlers: dependencies stay imports, so the app's bundler shares them.
+  // One file per source module (dist/index.mjs and dist/esm/…), not chunks: a chunk that merges
+  // modules is one module to the app's bundler, which then puts all of it where any part is used.
+  // Merged, the widgets' code that index.ts also exports statically (renderQuiz, the models, …)
+  // sat in the chunk createAttune came from, and an app that mounted no widget shipped all of it in
+  // its main chunk (~29 KB gzip). Kept apart, each module goes where it is used: the quiz,
+  // recommendations and triggers only into the chunks of createAttune's dynamic imports, and
+  // redos-detector (not free of side effects) only into apps that use the validators.
+  // The entries: `attune` (dist/index.mjs), `attune/quiz` and `attune/recommend` (see src/entries/).
   {
-    input: 'src/index.ts',
+    input: NPM_ENTRIES,
     external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
     plugins: [ts()],
-    // A folder, so the quiz widget (a dynamic import) is its own chunk that apps load only where used.
-    // redos-detector's importer is a chunk of its own too, not hoisted into the entry: an app's
-    // bundler then leaves it out whole, with the checker's parser (not free of side effects),
-    // unless the app uses the validators.
     output: {
-      dir: 'dist', entryFileNames: 'index.mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', format: 'es', sourcemap: true,
-      manualChunks: (id) => (/decide[\\/]redos\.ts$/.test(id) ? 'redos' : undefined),
-      hoistTransitiveImports: false,
+      dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src',
+      entryFileNames: (chunk) => (chunk.isEntry ? '[name].mjs' : 'esm/[name].mjs'),
     },
   },
-  { input: 'src/index.ts', plugins: [dts()], output: { file: 'dist/index.d.ts', format: 'es' } },
+  // Each entry's types in one file beside it.
+  ...Object.entries(NPM_ENTRIES).map(([name, input]) => ({ input, plugins: [dts()], output: { file: `dist/${name}.d.ts`, format: 'es' } })),
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
   scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
   // The add-ons take the condition language, the URL check and the profile view from the tag

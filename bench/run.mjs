@@ -15,6 +15,8 @@ import { DIST, ROOT, SRC, heading, printTable } from './lib.mjs';
 /** The bench modules, in the order they run. */
 const BENCHES = [
   { name: 'size', file: 'size.mjs' },
+  // Issue #15: an app's main chunk when it bundles the npm module (Vite, Rollup, esbuild --splitting; ~30 s).
+  { name: 'app size (npm module)', file: 'app-size.mjs' },
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
   { name: 'delivery (Chromium)', file: 'delivery-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },

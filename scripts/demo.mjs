@@ -16,12 +16,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEMO_WRITE_KEY, demoSites } from './demo-sites.mjs';
 import { describeSeeding, seedDemo } from './seed-demo.mjs';
-import { describeSimulation, loadDemoSetup, seedSimulation } from './simulate-visitors.mjs';
+import { describeSimulation, importBuiltSdk, loadDemoSetup, seedSimulation } from './simulate-visitors.mjs';
 import { startStaticServer } from './serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => join(root, ...parts);
-const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs', 'dist/collector.mjs'];
+const BUILD_OUTPUTS = ['dist/attune.min.js', 'dist/attune.vitals.min.js', 'dist/index.mjs', 'dist/quiz.mjs', 'dist/recommend.mjs', 'dist/collector.mjs'];
 const BUILD_INPUTS = ['src', 'server', 'package.json', 'package-lock.json', 'rollup.config.mjs', 'tsconfig.json'];
 const COLLECTOR_PORT = 8787;
 
@@ -118,7 +118,7 @@ try {
 // The same visitors and messageIds every run: on a later day nothing new is stored and the
 // simulated weeks keep their first dates (delete .demo/ for a history ending yesterday).
 try {
-  const sdk = await import(pathToFileURL(at('dist/index.mjs')).href);
+  const sdk = await importBuiltSdk(root);
   console.log(describeSimulation(await seedSimulation(collector.url, { sdk, site: 'demo', writeKey: DEMO_WRITE_KEY })));
 } catch (error) {
   console.error(`The demo's visitors were not simulated (${error.message}); the dashboard starts empty.`);

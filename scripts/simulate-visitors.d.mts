@@ -1,4 +1,4 @@
-/** The parts of the SDK's public entry the simulation drives (`dist/index.mjs`, or `src/index.ts`). */
+/** The parts of the SDK's public entries the simulation drives (`attune`, `attune/quiz`, `attune/recommend`: built, or their sources). */
 export interface SimulationSdk {
   validateConfig(config: unknown): { config: unknown; problems: { path: string; message: string; severity: 'error' | 'warning' }[] };
   validateQuiz(quiz: unknown): { quiz: unknown };
@@ -88,3 +88,5 @@ export function simulateVisitors(options: SimulationOptions): SimulationFigures 
 /** `writeKey`: the site's write key, for a collector with a sites file. */
 export function seedSimulation(collectorUrl: string, options: SimulationOptions & { site?: string; writeKey?: string }): Promise<SimulationResult>;
 export function describeSimulation(result: SimulationResult): string;
+/** The built SDK's public entries (`dist/index.mjs`, `dist/quiz.mjs`, `dist/recommend.mjs`) in one object. */
+export function importBuiltSdk(root: string): Promise<SimulationSdk>;

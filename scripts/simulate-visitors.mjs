@@ -70,8 +70,8 @@ export function loadDemoSetup(dir = join(root, 'examples')) {
 
 /**
  * The simulation's events, pure: the same options (same seed, visitors and UTC day of
- * `today`) give the same events. `sdk` is the SDK's public entry (`dist/index.mjs`, or
- * `src/index.ts` in tests); `setup` defaults to {@link loadDemoSetup}.
+ * `today`) give the same events. `sdk` is the SDK's public entries in one object
+ * ({@link importBuiltSdk}, or their sources in tests); `setup` defaults to {@link loadDemoSetup}.
  */
 export function simulateVisitors({ sdk, visitors = 4000, seed = 13, today = Date.now(), days = 28, setup = loadDemoSetup() }) {
   const { config, problems } = sdk.validateConfig(setup.config);
@@ -202,7 +202,7 @@ function visit(s, time, campaign, { config, stats, totals }) {
  * 400 KB), resolving to the simulation's figures and what the collector stored: all of it
  * on a first run, nothing on a re-run the same UTC day or later.
  *
- * @example await seedSimulation('http://127.0.0.1:8787', { sdk: await import('../dist/index.mjs') })
+ * @example await seedSimulation('http://127.0.0.1:8787', { sdk: await importBuiltSdk('.') })
  */
 export async function seedSimulation(collectorUrl, { site = 'demo', writeKey, ...options }) {
   const started = performance.now();
@@ -224,6 +224,15 @@ export function describeSimulation(r) {
   );
 }
 
+/**
+ * The built SDK's public entries in one object, as {@link SimulationOptions}' `sdk`: `attune`
+ * (dist/index.mjs), `attune/quiz` and `attune/recommend`, under the checkout `root`.
+ */
+export async function importBuiltSdk(root) {
+  const entries = ['index', 'quiz', 'recommend'].map((name) => import(pathToFileURL(join(root, `dist/${name}.mjs`)).href));
+  return Object.assign({}, ...(await Promise.all(entries)));
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
@@ -235,7 +244,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     },
   });
   try {
-    const sdk = await import(pathToFileURL(join(root, 'dist/index.mjs')).href);
+    const sdk = await importBuiltSdk(root);
     console.log(describeSimulation(await seedSimulation(values.url, { sdk, site: values.site, visitors: Number(values.visitors), seed: Number(values.seed), writeKey: values['write-key'] })));
   } catch (error) {
     console.error(`simulation failed: ${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ''}`);

@@ -10,7 +10,11 @@ import type { AttuneOptions } from './api/options';
  * attune.productViewed({ product_id: 'p1', category: 'shoes', price: 59 });
  */
 export function createAttune(options?: AttuneOptions): Attune {
-  return createInstance(options, { webVitals: () => import('web-vitals'), quiz: () => import('./widgets/quiz/index'),
+  // The widgets are reached only through these dynamic imports, so an app's bundler puts
+  // each in a chunk of its own that a page loads when it has a quiz, a row or a catalog.
+  return createInstance(options, {
+    webVitals: () => import('web-vitals'),
+    quiz: () => import('./widgets/quiz/index'),
     recommend: () => import('./widgets/recommend/index'),
     triggers: () => import('./widgets/recommend/triggers'),
   });
@@ -24,13 +28,13 @@ export { decidePlacement } from './decide/engine';
 export type * from './decide/config-types';
 export type { Decision, DecisionExplain, DecisionInput, DecisionReason, BanditExplain, StickyAssignment, WeightRange } from './decide/engine';
 export type { Attune, AttuneEvents, Product, Order, PlacementDecision } from './api/create';
-export { createQuizRunner } from './widgets/quiz/runner';
-export { renderQuiz } from './widgets/quiz/render';
+// The widgets' own functions (renderQuiz, the models, …) are `attune/quiz` and `attune/recommend`
+// (src/entries/): exported from here, their modules would be static imports of this entry, and
+// esbuild's code splitting then loads them at start in every app (see src/entries/quiz.ts). Their
+// types stay here too: types cost nothing at run time.
 export type * from './widgets/quiz/types';
-export { validateCatalog, type Product as CatalogProduct, type CatalogProblem, type CatalogValidation } from './recommend/catalog';
-export { forYou, popular, trending, similar, boughtTogether, recentlyViewed, visitorOf, visitorOfProfile, cooccurrence, popularity, detectTriggers } from './recommend/index';
+export type { Product as CatalogProduct, CatalogProblem, CatalogValidation } from './recommend/catalog';
 export type { RecommendInput, RecommendOptions, Visitor, CooccurrenceTable, Neighbours, Counts, TriggerEvent, TriggerMemory } from './recommend/index';
-export { renderRecommendations } from './widgets/recommend/render';
 export type { AttuneOptions, CaptureOptions } from './api/options';
 export type { AttuneExport, ConsentState } from './api/recorder';
 export type { AttuneError } from './core/errors';

@@ -1,7 +1,9 @@
 // @vitest-environment node
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import * as sdk from '../../src/index';
+import * as main from '../../src/index';
+import * as quiz from '../../src/entries/quiz';
+import * as recommend from '../../src/entries/recommend';
 import { GROUND_TRUTH, loadDemoSetup, seedSimulation, simulateVisitors } from '../../scripts/simulate-visitors.mjs';
 import { startTestCollector, type TestCollector } from './helpers';
 
@@ -14,6 +16,8 @@ afterEach(async () => {
   c = undefined;
 });
 
+// The SDK's three public entries, as the simulation takes them (importBuiltSdk in scripts/).
+const sdk = { ...main, ...quiz, ...recommend };
 const DAY = 864e5;
 const setup = loadDemoSetup();
 const hero = (setup.config as { placements: { id: string; default: string; holdout: number }[] }).placements[0];
