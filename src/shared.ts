@@ -11,7 +11,7 @@
  * checks each built file against these two objects).
  */
 // The tag's modules:
-import { evalCondition, isObject, KNOWN_OPERATORS, seg } from './decide/condition';
+import { evalCondition, isObject, KNOWN_OPERATORS, regexRisk, seg, TYPES } from './decide/condition';
 import { safeUrl } from './decide/url';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
 import { newId } from './core/id';
@@ -28,7 +28,9 @@ export const TAG_SHARED = {
   evalCondition,
   isObject,
   KNOWN_OPERATORS,
+  regexRisk,
   seg,
+  TYPES,
   safeUrl,
   profileView,
   DEFAULT_PROFILE_OPTIONS,
