@@ -126,7 +126,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
 
   const request = async (events: AttuneEvent[], signal?: AbortSignal): Promise<SendOutcome> => {
     // The erasure secret is for the collector alone: a transport (any other backend) never sees it.
-    if (transport) return isForget(events[0]) ? {} : (await transport(events), {});
+    if (transport) return isForget(events[0]) ? {} : (await transport(zoned(events)), {});
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (writeKey) headers.Authorization = `Basic ${btoa(writeKey + ':')}`;
     const response = await fetch(target(events), { method: 'POST', body: body(events), headers, signal });
