@@ -15,6 +15,8 @@ import { DIST, ROOT, SRC, heading, printTable } from './lib.mjs';
 /** The bench modules, in the order they run. */
 const BENCHES = [
   { name: 'size', file: 'size.mjs' },
+  // Issue #15: the tag's blocking time in <head> beside GrowthBook's auto script, and tag start to variant.
+  { name: 'head script (Chromium)', file: 'head-script.mjs' },
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
   { name: 'delivery (Chromium)', file: 'delivery-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },
