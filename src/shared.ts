@@ -17,7 +17,7 @@ import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
 import { newId } from './core/id';
 import { toJson } from './core/json';
 import { eventKey } from './store/event-log';
-import { resolveTimeZone, setTimeZone, timeZone } from './collect/context';
+import { setTimeZone, timeZone } from './collect/context';
 import { createLifecycle, RECORD, SEND } from './core/lifecycle';
 // The second stage's modules:
 import { checkCondition } from './decide/condition-check';
@@ -37,7 +37,6 @@ export const TAG_SHARED = {
   newId,
   toJson,
   eventKey,
-  resolveTimeZone,
   setTimeZone,
   timeZone,
   createLifecycle,

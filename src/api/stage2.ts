@@ -9,7 +9,8 @@
  */
 import type { AttuneEvent } from '../core/types';
 import { RECORD, type Lifecycle } from '../core/lifecycle';
-import { resolveTimeZone, setTimeZone, timeZone } from '../collect/context';
+import { setTimeZone, timeZone } from '../collect/context';
+import { resolveTimeZone } from '../collect/time-zone';
 import { captureClicks } from '../collect/clicks';
 import { captureScrollDepth } from '../collect/scroll-depth';
 import { captureEngagedTime } from '../collect/engaged-time';

@@ -13,7 +13,7 @@ let campaign: EventContext['campaign'];
 /**
  * Sets the time zone events carry from now on. The first `Intl.DateTimeFormat` of a page
  * costs about 18 ms, so it is never resolved before the first paint: the tag uses the
- * one an earlier page stored, the second stage resolves it ({@link resolveTimeZone}), and
+ * one an earlier page stored, the second stage resolves it (src/collect/time-zone.ts), and
  * the sender adds it to events recorded before it was known.
  */
 export function setTimeZone(value: string | undefined): void {
@@ -22,9 +22,6 @@ export function setTimeZone(value: string | undefined): void {
 
 /** The time zone events carry now, if known yet. */
 export const timeZone = (): string | undefined => zone;
-
-/** Resolves the device's time zone (slow on first call: only after the first paint). */
-export const resolveTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Reads the Segment `context` of an event from the page as it is now. */
 export function readContext(): EventContext {
