@@ -2,7 +2,7 @@ import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import pkg from './package.json' with { type: 'json' };
 
 const external = Object.keys(pkg.dependencies);
@@ -14,8 +14,32 @@ const minify = () =>
 /** The npm module's entries, by the name of their file in dist/ (package.json's `exports` maps them). */
 const NPM_ENTRIES = { index: 'src/index.ts', quiz: 'src/entries/quiz.ts', recommend: 'src/entries/recommend.ts' };
 
-/** Modules of the script tag that its add-ons share through `window.AttuneShared`. */
-const SHARED = /(decide[\\/](condition|condition-check|url)|profile[\\/]profile|widgets[\\/]visible)(\.ts)?$/;
+// The modules whose code the tag (first group) and its second stage (second group) share
+// through `window.AttuneShared`, as src/shared.ts imports them: that module is the contract.
+const sharedGroups = readFileSync('src/shared.ts', 'utf8')
+  .split('// The second stage\'s modules:')
+  .map((part) => [...part.matchAll(/^import \{[^}]*\} from '\.\/([^']+)';$/gm)].map((m) => m[1]));
+const pattern = (modules) => new RegExp(`(^|[\\\\/])src[\\\\/](${modules.join('|')})(\\.ts)?$`);
+/** Modules of the tag: its second stage and every add-on take them from `window.AttuneShared`. */
+const TAG_MODULES = pattern(sharedGroups[0]);
+/** Modules of the tag and of its second stage: the widget add-ons, loaded by the second stage, take both. */
+const SHARED = pattern(sharedGroups.flat());
+
+/**
+ * Writes `<file>.shared.json` beside a bundle: the names it reads from each shared module,
+ * so test/shared.test.ts can check them against src/shared.ts without building.
+ */
+const sharedManifest = () => ({
+  name: 'shared-manifest',
+  writeBundle(options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type != 'chunk') continue;
+      const names = Object.fromEntries(Object.entries(chunk.importedBindings).map(([id, list]) => [id.replace(/^.*[\\/]src[\\/]/, 'src/'), list]));
+      mkdirSync('dist', { recursive: true });
+      writeFileSync(`${options.file}.shared.json`, JSON.stringify(names, null, 1) + '\n');
+    }
+  },
+});
 
 // A page may replace window.Promise (old polyfills, hostile scripts); inside the tag and
 // its add-ons, \`Promise\` is the engine's own, which every async function returns anyway.
@@ -30,11 +54,14 @@ const scriptTag = (input, file) => ({
   output: { file, format: 'iife', intro, sourcemap: false },
 });
 
-/** A minified IIFE add-on of the script tag, loaded on demand, sharing the tag's modules. */
-const addon = (input, file) => ({
+/**
+ * A minified IIFE loaded by the tag on demand, taking the modules `shared` matches from
+ * the tag (window.AttuneShared) rather than carrying a copy.
+ */
+const addon = (input, file, shared = SHARED) => ({
   input,
-  external: (id) => SHARED.test(id),
-  plugins: [resolve({ browser: true }), ts(), minify()],
+  external: (id) => shared.test(id),
+  plugins: [resolve({ browser: true }), ts(), minify(), sharedManifest()],
   output: { file, format: 'iife', intro, globals: () => 'AttuneShared', sourcemap: false },
 });
 
@@ -74,6 +101,11 @@ export default [
   // Each entry's types in one file beside it.
   ...Object.entries(NPM_ENTRIES).map(([name, input]) => ({ input, plugins: [dts()], output: { file: `dist/${name}.d.ts`, format: 'es' } })),
   scriptTag('src/script-tag.ts', 'dist/attune.min.js'),
+  // The tag's second stage, loaded after the first paint: it takes the tag's modules and
+  // adds its own shared ones for the widget add-ons it loads.
+  addon('src/addons/stage2.ts', 'dist/attune.stage2.min.js', TAG_MODULES),
+  // The full validator under data-debug, which may load before the second stage: it takes the tag's modules only.
+  addon('src/addons/debug.ts', 'dist/attune.debug.min.js', TAG_MODULES),
   scriptTag('src/addons/vitals.ts', 'dist/attune.vitals.min.js'),
   // The add-ons take the condition language, the URL check and the profile view from the tag
   // (window.AttuneShared) rather than carrying a second copy.

@@ -17,6 +17,8 @@ const BENCHES = [
   { name: 'size', file: 'size.mjs' },
   // Issue #15: an app's main chunk when it bundles the npm module (Vite, Rollup, esbuild --splitting; ~30 s).
   { name: 'app size (npm module)', file: 'app-size.mjs' },
+  // Issue #15: the tag's blocking time in <head> beside GrowthBook's auto script, and tag start to variant.
+  { name: 'head script (Chromium)', file: 'head-script.mjs' },
   { name: 'track (Chromium)', file: 'track-chromium.mjs' },
   { name: 'delivery (Chromium)', file: 'delivery-chromium.mjs' },
   { name: 'profile (Node)', file: 'profile-node.mjs' },

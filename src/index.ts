@@ -1,4 +1,5 @@
 import { createInstance, type Attune } from './api/create';
+import { inertInstance } from './api/inert';
 import type { AttuneOptions } from './api/options';
 
 /**
@@ -10,9 +11,14 @@ import type { AttuneOptions } from './api/options';
  * attune.productViewed({ product_id: 'p1', category: 'shoes', price: 59 });
  */
 export function createAttune(options?: AttuneOptions): Attune {
-  // The widgets are reached only through these dynamic imports, so an app's bundler puts
-  // each in a chunk of its own that a page loads when it has a quiz, a row or a catalog.
+  // Server-side rendering (Node, Deno, a worker): an instance that does nothing, and never throws.
+  if (typeof window != 'object' || typeof document != 'object' || typeof navigator != 'object') return inertInstance();
+  // The second stage and the widgets are reached only through these dynamic imports, so an
+  // app's bundler puts each in a chunk of its own, loaded when the page needs it.
   return createInstance(options, {
+    stage2: () => import('./api/stage2'),
+    // The tag's own $regex check, not redos-detector's: debug output must not pull the full checker into apps.
+    validator: () => import('./decide/config'),
     webVitals: () => import('web-vitals'),
     quiz: () => import('./widgets/quiz/index'),
     recommend: () => import('./widgets/recommend/index'),

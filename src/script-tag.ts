@@ -1,14 +1,21 @@
-import { createInstance, type Attune, type QuizModule, type RecommendModule, type TriggersModule } from './api/create';
+import { createInstance, type Attune, type QuizModule, type RecommendModule, type TriggersModule, type ValidatorModule } from './api/create';
 import type { AttuneOptions, CaptureOptions } from './api/options';
+import type { Stage2Module } from './api/stage2';
 import type { WebVitalsModule } from './collect/web-vitals';
-import { evalCondition, isObject, KNOWN_OPERATORS, seg } from './decide/condition';
-import { checkCondition } from './decide/condition-check';
-import { safeUrl } from './decide/url';
-import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
-import { whenSeen } from './widgets/visible';
+import { TAG_SHARED, type Shared } from './shared';
 
 type Queued = [string, ...unknown[]];
-type AttuneWindow = Window & { Attune?: Attune; attune?: Queued[] | { push(call: Queued): void }; AttuneWebVitals?: WebVitalsModule; AttuneQuiz?: QuizModule; AttuneRecs?: RecommendModule; AttuneTriggers?: TriggersModule };
+type AttuneWindow = Window & {
+  Attune?: Attune;
+  attune?: Queued[] | { push(call: Queued): void };
+  AttuneShared?: Shared;
+  AttuneStage2?: Stage2Module;
+  AttuneDebug?: ValidatorModule;
+  AttuneWebVitals?: WebVitalsModule;
+  AttuneQuiz?: QuizModule;
+  AttuneRecs?: RecommendModule;
+  AttuneTriggers?: TriggersModule;
+};
 
 const w = window as AttuneWindow;
 const script = (document.currentScript || document.querySelector('script[data-site]')) as HTMLScriptElement | null;
@@ -55,8 +62,8 @@ const loadAddon = <T>(name: string, global: keyof AttuneWindow) =>
   });
 
 if (!w.Attune) {
-  // What add-ons take from the tag instead of carrying their own copy (see rollup.config.mjs).
-  (w as Window & { AttuneShared?: object }).AttuneShared = { evalCondition, isObject, KNOWN_OPERATORS, seg, checkCondition, safeUrl, profileView, DEFAULT_PROFILE_OPTIONS, whenSeen };
+  // What the second stage and the add-ons take from the tag instead of carrying their own copy (src/shared.ts).
+  w.AttuneShared = { ...TAG_SHARED };
   const options: AttuneOptions = {
     site: data.site,
     endpoint: data.endpoint,
@@ -77,6 +84,8 @@ if (!w.Attune) {
     off.forEach((kind) => options.capture && kind !== 'all' && (options.capture[kind] = false));
   }
   const attune = createInstance(options, {
+    stage2: () => loadAddon<Stage2Module>('stage2', 'AttuneStage2'),
+    validator: () => loadAddon<ValidatorModule>('debug', 'AttuneDebug'),
     webVitals: () => loadAddon<WebVitalsModule>('vitals', 'AttuneWebVitals'),
     quiz: () => loadAddon<QuizModule>('quiz', 'AttuneQuiz'),
     recommend: () => loadAddon<RecommendModule>('recs', 'AttuneRecs'),

@@ -8,6 +8,13 @@ import type { ConfigProblem } from '../decide/config-types';
 import type { DecisionExplain, DecisionReason } from '../decide/engine';
 import type { AttuneExport, ConsentState } from './recorder';
 import type { QuizModule, RecommendModule, TriggersModule } from './widgets';
+import type { Stage2Module } from './stage2';
+import type { ConfigValidation } from '../decide/config-types';
+
+/** The full validator the `debug` option loads, to report every problem of a config as `attune check` would. */
+export interface ValidatorModule {
+  validateConfig(config: unknown): ConfigValidation;
+}
 
 /** A product, with the property names of Segment's e-commerce spec plus `tags`. */
 export interface Product {
@@ -150,6 +157,10 @@ export interface Attune {
 
 /** Code loaded on demand, which each entry provides in its own way. */
 export interface Loaders {
+  /** The second stage (src/api/stage2.ts): sender, pulls, capture, impressions, widgets; loaded after the first paint. */
+  stage2: () => Promise<Stage2Module>;
+  /** The full config validator, for `debug` (the script tag's `attune.debug.min.js`). */
+  validator?: () => Promise<ValidatorModule>;
   webVitals: () => Promise<WebVitalsModule>;
   quiz: () => Promise<QuizModule>;
   recommend: () => Promise<RecommendModule>;

@@ -2,22 +2,19 @@ import { attuneError, createReporter } from '../core/errors';
 import { createEmitter } from '../core/emitter';
 import { buildEvent, type EventInput } from '../core/event';
 import { idProblem, MAX_ID_LENGTH } from '../core/limits';
+import { createLifecycle } from '../core/lifecycle';
 import type { JsonObject } from '../core/types';
 import { readContext } from '../collect/context';
 import { capturePageViews } from '../collect/page-views';
-import { captureClicks } from '../collect/clicks';
-import { captureScrollDepth } from '../collect/scroll-depth';
-import { captureEngagedTime } from '../collect/engaged-time';
-import { captureWebVitals } from '../collect/web-vitals';
 import { DEFAULT_RETENTION } from '../store/event-log';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from '../profile/profile';
 import { createRecorder } from './recorder';
 import { initialConsent } from './consent';
 import { createDecisions } from './decisions';
 import { mountSlots } from '../widgets/multilanding/slots';
-import { createWidgets } from './widgets';
-import type { AttuneOptions, CaptureOptions } from './options';
+import type { AttuneOptions } from './options';
 import type { Attune, AttuneEvents, Loaders, PlacementDecision } from './attune';
+import type { Stage2 } from './stage2';
 
 export type * from './attune';
 export type { QuizModule, RecommendModule, TriggersModule } from './widgets';
@@ -28,13 +25,21 @@ export const CONFIG_MAX_AGE_MS = 10 * 60_000;
 /** How long `ready` waits for a first fetch of the config from `configUrl`, when nothing is cached. */
 export const CONFIG_WAIT_MS = 2000;
 
+/** How long after the page's `load` the second stage waits for an idle moment before it loads anyway, in ms. */
+export const STAGE2_IDLE_MS = 2000;
+
 // What a caller passed, briefly and without throwing (a BigInt or a cycle cannot be stringified).
 const shown = (v: unknown) =>
   typeof v == 'string' ? (v.length > 40 ? `${v.length} characters` : JSON.stringify(v)) : typeof v == 'object' && v ? typeof v : String(v);
 
 const failedDecision: PlacementDecision = { variant: null, reason: 'error', group: 'treatment', segment: null, explain: { error: { message: 'internal error', path: 'decide' } } };
 
-/** Builds an instance; the entries choose how on-demand code is loaded. */
+/**
+ * Builds an instance; the entries choose how on-demand code is loaded. This is the
+ * first stage, all the first paint needs: the API, consent, stored state, the config,
+ * decisions, slots, events into the log and the outbox, and page views. The rest
+ * (src/api/stage2.ts) loads after the page's `load`, once the browser is idle.
+ */
 export function createInstance(options: AttuneOptions = {}, loaders: Loaders): Attune {
   const emitter = createEmitter<AttuneEvents>((error) => fail('listener', 'on', error));
   const onError = options.onError;
@@ -48,16 +53,7 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     fail('invalid-argument', path, `Expected ${expected}, got ${shown(got)}`);
   const profileOptions = { ...DEFAULT_PROFILE_OPTIONS, ...options.profile };
   const endpoint = options.endpoint?.replace(/\/+$/, '');
-  const recorder = createRecorder({
-    site: String(options.site || 'default'),
-    consent: initialConsent(!!options.requireConsent, options.respectPrivacySignals !== false),
-    profile: profileOptions,
-    retention: { ...DEFAULT_RETENTION, ...options.retention },
-    endpoint,
-    sync: options.sync ?? {},
-    fail,
-    onCommit: (event) => emitter.emit('event', event),
-  });
+  const site = String(options.site || 'default');
 
   // Every public method runs inside this, and so does every callback from the
   // page, so a bug or bad input becomes a report, never a throw or a rejection.
@@ -73,6 +69,62 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
         return (name === 'on' ? () => {} : name === 'decide' ? failedDecision : name === 'setConfig' ? [] : undefined) as R;
       }
     };
+  const lifecycle = createLifecycle((fn) => guard('pagehide', fn));
+
+  // The second stage, loaded once: after `load` and an idle moment, or at once by a call
+  // that needs it (`now`). Never before the first paint by itself: a script inserted
+  // while the document is parsed may run before the page is painted.
+  let stage2: Promise<Stage2 | undefined> | undefined;
+  let started: Stage2 | undefined;
+  let destroyed = false;
+  let loaded: (stage: Stage2 | undefined) => void;
+  const whenLoaded = new Promise<Stage2 | undefined>((resolve) => (loaded = resolve));
+  const loadStage2 = () => {
+    stage2 ||= loaders
+      .stage2()
+      .then((m) =>
+        destroyed
+          ? undefined
+          : (started = m.startStage2({
+              recorder,
+              lifecycle,
+              site,
+              endpoint,
+              sync: options.sync ?? {},
+              capture: options.capture,
+              catalog: options.catalog,
+              catalogUrl: options.catalogUrl,
+              triggers: options.triggers,
+              quizzes,
+              loaders,
+              profile: () => api.profile(),
+              profileOptions,
+              track: (event, properties) => instance.track(event, properties),
+              identify: (traits) => record({ type: 'identify', traits }),
+              path: () => currentPath,
+              fail,
+            })),
+      )
+      .catch((error) => void fail('load-failed', 'stage2', error));
+    stage2.then(loaded);
+    return stage2;
+  };
+  const later = <R>(use: (stage: Stage2) => R, now?: boolean): Promise<R | undefined> =>
+    (now ? loadStage2() : whenLoaded).then((stage) => (stage ? use(stage) : undefined));
+
+  const recorder = createRecorder({
+    site,
+    consent: initialConsent(!!options.requireConsent, options.respectPrivacySignals !== false),
+    profile: profileOptions,
+    retention: { ...DEFAULT_RETENTION, ...options.retention },
+    endpoint,
+    sync: options.sync ?? {},
+    fail,
+    onCommit: (event) => emitter.emit('event', event),
+    lifecycle,
+    // A pull with nothing cached (a first visit's config) cannot wait for an idle moment.
+    fetchPulled: (url, cached) => later((stage) => stage.fetchPulled(url, cached), true).then((fresh) => fresh ?? Promise.reject(new Error('not loaded'))),
+  });
 
   const record = (input: EventInput) => {
     if (recorder.consent() === 'denied') return;
@@ -87,8 +139,9 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
   const track = (event: string, properties?: object) =>
     typeof event === 'string' && event.trim() ? record({ type: 'track', event, properties }) : invalid('track.event', 'a name', event);
   const commerce = (event: string) => (properties?: object) => track(event, properties);
-  let engaged: ReturnType<typeof captureEngagedTime> | undefined;
-  const stops: (() => void)[] = [];
+  const stops: (() => void)[] = [lifecycle.stop];
+  // Quizzes registered before the second stage runs wait here.
+  const quizzes: Record<string, unknown> = Object.create(null);
 
   const api: Omit<Attune, 'ready'> = {
     track,
@@ -123,9 +176,16 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
       else if (state !== undefined) invalid('consent', '"granted" or "denied"', state);
       return recorder.consent();
     },
-    forget: recorder.forget,
+    // The erasure request to the collector is the second stage's; without it, the device is still wiped.
+    forget: async () => {
+      const stage = recorder.syncs ? await loadStage2() : undefined;
+      await (stage ? stage.forget() : recorder.wipe());
+    },
     export: recorder.export,
-    flush: recorder.flush,
+    async flush() {
+      if (recorder.syncs) await loadStage2();
+      await recorder.flush();
+    },
     outboxSize: recorder.outboxSize,
     stats: () => recorder.pulled('stats') ?? null,
     decide(id) {
@@ -135,47 +195,39 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
     },
     viewed: (id) => decisions.viewed(String(id)),
     setConfig(config) {
+      let raw: unknown;
       try {
-        return decisions.setConfig(typeof config == 'string' ? JSON.parse(config) : config);
+        raw = typeof config == 'string' ? JSON.parse(config) : config;
       } catch (error) {
-        // Only JSON.parse throws here.
         fail('config-invalid', 'config', `Not valid JSON: ${(error as Error).message}`);
         return [{ path: '$', message: 'not valid JSON', severity: 'error' }];
       }
+      // Under debug, the full validator (an add-on) reports every problem, as `attune check` would.
+      if (options.debug && loaders.validator)
+        loaders.validator().then((m) => decisions.reportProblems(m.validateConfig(raw).problems), (error) => fail('load-failed', 'debug', error));
+      return decisions.setConfig(raw);
     },
     setStats: decisions.setStats,
     addQuiz(quiz) {
       const id = (quiz as { id?: unknown })?.id;
       if (typeof id !== 'string' || !id) return invalid('addQuiz', 'a quiz with an id', id);
-      widgets.addQuiz(quiz as { id: string });
+      quizzes[id] = quiz;
     },
     async mountQuiz(element, quiz) {
       if (!(element instanceof Element)) return invalid('mountQuiz.element', 'an element', String(element));
-      const json = typeof quiz === 'string' ? widgets.quiz(quiz) : quiz;
+      const json = typeof quiz === 'string' ? quizzes[quiz] : quiz;
       if (json === undefined) return invalid('mountQuiz.quiz', 'a registered quiz id or a quiz', quiz);
-      await widgets.mountQuiz(element, json);
+      await later((stage) => stage.widgets.mountQuiz(element, json), true);
     },
-    catalog: (items) => widgets.setCatalog(items),
-    mountWidgets: () => widgets.scan(),
+    catalog: (items) => void later((stage) => stage.widgets.setCatalog(items), true),
+    mountWidgets: () => later((stage) => stage.widgets.scan(), true).then(() => {}),
     on: emitter.on,
     destroy() {
-      engaged?.flush();
+      destroyed = true;
+      started?.stop();
       stops.splice(0).forEach((stop) => stop());
     },
   };
-  const widgets = createWidgets({
-    recorder,
-    loaders,
-    profile: () => api.profile(),
-    profileOptions,
-    track: (event, properties) => instance.track(event, properties),
-    identify: (traits) => record({ type: 'identify', traits }),
-    fail,
-    endpoint,
-    catalog: options.catalog,
-    catalogUrl: options.catalogUrl,
-    triggers: options.triggers,
-  });
 
   const instance = {} as Attune & Record<string, unknown>;
   for (const name of Object.keys(api)) instance[name] = guard(name, api[name as keyof typeof api] as () => unknown);
@@ -207,59 +259,50 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
           placements: () => slotPlacements,
           decide: instance.decide as (id: string) => ReturnType<typeof decisions.decide>,
           viewed: instance.viewed,
+          // Impressions are the second stage's: a slot decided before it loads is watched from then on.
+          watch(el, seen) {
+            let cancel: (() => void) | undefined;
+            let cancelled = false;
+            later((stage) => cancelled || (cancel = stage.watch(el, seen)));
+            return () => ((cancelled = true), cancel?.());
+          },
           ready,
           configPending: () => configPending,
-          mount: widgets.mountInSlot,
+          mount: (slot, content) => void later((stage) => stage.widgets.mountInSlot(slot, content)),
           fail,
         })
       : undefined,
   )();
   if (slots) stops.push(slots.stop);
-  // Quizzes and recommendation rows in the page's markup: once it is parsed.
-  if (typeof document == 'object') {
-    const firstScan = guard('widgets', () => widgets.scan(true));
-    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', firstScan, { once: true });
-    else firstScan();
-  }
   let views = 0;
   const newView = () => {
     if (!views++) return;
     decisions.newView();
     slotPlacements = decisions.placements();
     slots?.rescan();
-    widgets.scan(true);
+    started?.newView();
   };
 
   let currentPath = location.pathname;
-  const captures = (kind: keyof CaptureOptions) => options.capture !== false && options.capture?.[kind] !== false;
   guard('capture', () => {
-    if (captures('engagedTime')) {
-      engaged = captureEngagedTime((ms) => instance.track('Page Engaged', { engaged_ms: Math.round(ms), path: currentPath }));
-      stops.push(engaged.stop);
-      addEventListener('pagehide', guard('pagehide', engaged.flush));
-    }
-    const scroll = captures('scrollDepth')
-      ? captureScrollDepth((depth) => instance.track('Scroll Depth Reached', { depth, path: currentPath }))
-      : undefined;
-    if (scroll) stops.push(scroll.stop);
-    if (captures('pageViews')) {
+    if (options.capture !== false && options.capture?.pageViews !== false) {
       stops.push(
         capturePageViews(() => {
           // The engaged time and scroll depth so far belong to the page being left.
-          engaged?.flush();
-          scroll?.reset();
+          started?.leaveView();
           currentPath = location.pathname;
           newView();
           instance.page();
         }),
       );
     }
-    if (captures('clicks')) stops.push(captureClicks(instance.track));
-    if (captures('webVitals')) {
-      captureWebVitals(loaders.webVitals, (vital) => instance.track('Web Vital Measured', vital), (error) =>
-        fail('load-failed', 'capture.webVitals', error),
-      );
-    }
+    // After `load`, at an idle moment (or STAGE2_IDLE_MS later), the second stage.
+    const idle = () => {
+      const onIdle = (self as { requestIdleCallback?: (fn: () => void, options: object) => void }).requestIdleCallback;
+      onIdle ? onIdle(loadStage2, { timeout: STAGE2_IDLE_MS }) : setTimeout(loadStage2, 0);
+    };
+    if (document.readyState == 'complete') idle();
+    else addEventListener('load', idle, { once: true });
   })();
   return instance;
 }

@@ -2,7 +2,7 @@ import type { AttuneEvent } from '../core/types';
 import { readContext } from '../collect/context';
 import { attributeGoal } from '../decide/attribution';
 import { visitorAttributes, type VisitorAttributes } from '../decide/attributes';
-import { validateConfig } from '../decide/config';
+import { readConfig } from '../decide/config-reader';
 import type { BanditStats, ConfigProblem, ValidConfig, ValidPlacement } from '../decide/config-types';
 import { decidePlacement, type Decision } from '../decide/engine';
 import { addCounts, toBanditStats } from '../decide/stats';
@@ -27,8 +27,10 @@ export interface DecisionsOptions {
  * starts the next one.
  */
 export function createDecisions({ recorder, profile: profileOptions, track, fail }: DecisionsOptions) {
-  let config: ValidConfig = validateConfig({ placements: [] }).config;
+  let config: ValidConfig = readConfig({ placements: [] }).config;
   let byId: Record<string, ValidPlacement> = {};
+  // Placements the reader left out: deciding one shows the page's markup, reason `error`.
+  let left: Record<string, ConfigProblem> = {};
   let given: BanditStats | undefined;
   let pulledBody: unknown;
   let pulled: BanditStats | undefined;
@@ -44,6 +46,9 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
     fail(code, path, message);
   };
   const unknownOperator = report('unknown-operator');
+  const reportProblems = (problems: ConfigProblem[]) => {
+    for (const p of problems) report(p.severity == 'error' ? 'config-invalid' : 'config-warning')(p.message, 'config' + p.path.slice(1));
+  };
 
   // The backend's counts: given with setStats(), else pulled, else the config's own.
   const stats = () => {
@@ -53,12 +58,12 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
       pulledBody = body;
       pulled = toBanditStats(body);
       // Counts made here before this pull are, or soon will be, in it.
-      const memory = recorder.memory();
       const at = recorder.pulledAt('stats') ?? 0;
-      if (at > memory.localSince) {
-        memory.local = {};
-        memory.localSince = at;
-      }
+      if (at > recorder.memory().localSince)
+        recorder.updateMemory((memory) => {
+          memory.local = {};
+          memory.localSince = at;
+        });
     }
     return pulled || config.stats;
   };
@@ -70,12 +75,10 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
     if (!attributes || key !== attributesKey) {
       attributes = visitorAttributes(profileView(state, Date.now(), profileOptions), readContext(), config.segments, unknownOperator);
       attributesKey = key;
-      const memory = recorder.memory();
-      const before = memory.segments;
+      const before = recorder.memory().segments;
       const now = attributes.segments;
       if (before.join() !== now.join()) {
-        memory.segments = now.slice();
-        recorder.saveSoon();
+        recorder.updateMemory((memory) => (memory.segments = now.slice()));
         for (const id of now) if (!before.includes(id)) track('Segment Entered', { segment: id });
         for (const id of before) if (!now.includes(id)) track('Segment Exited', { segment: id });
       }
@@ -88,20 +91,20 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
     if (known) return known;
     const placement = byId[id];
     if (!placement) {
-      report('unknown-placement')(`No placement "${id}" in the config`, 'decide');
-      return { variant: null, reason: 'error', group: 'treatment', segment: null, store: false, explain: { error: { message: 'unknown placement', path: 'decide' } } };
+      const problem = left[id];
+      if (!problem) report('unknown-placement')(`No placement "${id}" in the config`, 'decide');
+      return { variant: null, reason: 'error', group: 'treatment', segment: null, store: false, explain: { error: problem ? { message: problem.message, path: problem.path } : { message: 'unknown placement', path: 'decide' } } };
     }
     const memory = recorder.memory();
     const state = recorder.state();
     const unitId = state.userId || state.anonymousId;
     // A holdout bucket is drawn once per visitor and version, and kept.
     const bucket = (key: string, version: number) => {
-      const holdouts = (memory.holdouts ||= {});
-      const kept = holdouts[key];
+      const kept = memory.holdouts?.[key];
       if (kept && kept.version === version) return kept.bucket;
-      holdouts[key] = { version, bucket: hashBucket(key + ':holdout:' + version, unitId) };
-      recorder.saveSoon();
-      return holdouts[key].bucket;
+      const drawn = hashBucket(key + ':holdout:' + version, unitId);
+      recorder.updateMemory((memory) => ((memory.holdouts ||= {})[key] = { version, bucket: drawn }));
+      return drawn;
     };
     const decision = decidePlacement(placement, {
       attributes: currentAttributes(),
@@ -115,8 +118,8 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
       onUnknown: unknownOperator,
     });
     if (decision.store && decision.variant != null) {
-      memory.assignments[id] = { variant: decision.variant, version: placement.version };
-      recorder.saveSoon();
+      const assignment = { variant: decision.variant, version: placement.version };
+      recorder.updateMemory((memory) => (memory.assignments[id] = assignment));
     }
     decided.set(id, decision);
     return decision;
@@ -131,12 +134,13 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
       const d = decide(id);
       if (d.variant == null) return;
       viewed.add(id);
-      const memory = recorder.memory();
       const { goal: goals, value, attributionDays: days } = byId[id];
-      memory.exposures[id] = { variant: d.variant, reason: d.reason, segment: d.segment, group: d.group, at: Date.now(), goals, value, days };
-      // The bandit learns from treatment only: the holdout is a control, not an arm.
-      if (d.group == 'treatment') addCounts(memory.local, id, d.segment, d.variant, { impressions: 1 });
-      recorder.saveSoon();
+      const variant = d.variant;
+      recorder.updateMemory((memory) => {
+        memory.exposures[id] = { variant, reason: d.reason, segment: d.segment, group: d.group, at: Date.now(), goals, value, days };
+        // The bandit learns from treatment only: the holdout is a control, not an arm.
+        if (d.group == 'treatment') addCounts(memory.local, id, d.segment, variant, { impressions: 1 });
+      });
       const properties: Record<string, unknown> = { placement: id, variant: d.variant, reason: d.reason, segment: d.segment, group: d.group };
       if (d.explain.holdout && 'site' in d.explain.holdout) properties.holdout = 'site';
       track('Variant Viewed', properties);
@@ -148,13 +152,12 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
      */
     observe(event: AttuneEvent) {
       if (event.type !== 'track') return;
-      const memory = recorder.memory();
-      const conversions = attributeGoal(memory.exposures, event.event!, event.properties ?? {}, Date.parse(event.timestamp), (id) => byId[id]);
-      for (const { first, ...conversion } of conversions) {
-        if (first && conversion.group == 'treatment') addCounts(memory.local, conversion.placement, conversion.segment, conversion.variant, { conversions: 1 });
-        track('Variant Converted', conversion);
-      }
-      if (conversions.length) recorder.saveSoon();
+      const conversions = attributeGoal(recorder.memory().exposures, event.event!, event.properties ?? {}, Date.parse(event.timestamp), (id) => byId[id]);
+      if (!conversions.length) return;
+      recorder.updateMemory((memory) => {
+        for (const { first, ...c } of conversions) if (first && c.group == 'treatment') addCounts(memory.local, c.placement, c.segment, c.variant, { conversions: 1 });
+      });
+      for (const { first, ...conversion } of conversions) track('Variant Converted', conversion);
     },
 
     /** A new page view: every placement is decided afresh (sticky ones keep their variant). */
@@ -163,10 +166,11 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
       viewed = new Set();
     },
 
-    /** Validates and uses `raw`; returns every problem, each also reported once. */
+    /** Reads and uses `raw` (src/decide/config-reader.ts); returns the problems it found, each also reported once. */
     setConfig(raw: unknown): ConfigProblem[] {
-      const { config: valid, problems } = validateConfig(raw);
-      for (const p of problems) report(p.severity == 'error' ? 'config-invalid' : 'config-warning')(p.message, 'config' + p.path.slice(1));
+      const { config: valid, problems, left: out } = readConfig(raw);
+      reportProblems(problems);
+      left = out;
       config = valid;
       byId = Object.create(null);
       for (const p of valid.placements) byId[p.id] = p;
@@ -182,6 +186,8 @@ export function createDecisions({ recorder, profile: profileOptions, track, fail
     },
 
     placements: () => config.placements,
+    /** Reports problems of the config (the full validator's, under `debug`), each once. */
+    reportProblems,
   };
 }
 

@@ -1,11 +1,14 @@
 import type { AttuneEvent } from '../core/types';
 import { copyJson } from '../core/json';
 import { newId } from '../core/id';
-import { openDatabase, type StorageMode } from '../store/database';
+import type { Json } from '../core/types';
+import { RECORD, STORE, type Lifecycle } from '../core/lifecycle';
+import { openDatabase, type KeyValueStore, type StorageMode } from '../store/database';
 import { createEventLog, eventKey, type RetentionOptions } from '../store/event-log';
-import { createSender, type Sender, type SyncOptions } from '../sync/sender';
-import { createPuller } from '../sync/pull';
-import { erasureRecord, forgetRequest, type ErasureRecord } from '../sync/erasure';
+import { createStateWriter } from '../store/state-writer';
+import type { SyncOptions } from '../sync/sender';
+import { createPuller, type Pulled } from '../sync/pull';
+import { setTimeZone } from '../collect/context';
 import { applyEvent, createProfileState, type ProfileOptions, type ProfileState } from '../profile/profile';
 import { createDecisionMemory, mergeDecisionMemory, type DecisionMemory } from '../decide/memory';
 
@@ -42,6 +45,20 @@ export interface RecorderOptions {
   /** Reports a problem: its code, where it happened, and the error or message. */
   fail: (code: string, path: string, problem: unknown) => void;
   onCommit: (event: AttuneEvent) => void;
+  /** The instance's page lifecycle: the write starts in its `STORE` phase. */
+  lifecycle: Lifecycle;
+  /** Fetches a pull afresh (src/sync/pull-fetch.ts, in the second stage of the script tag). */
+  fetchPulled: (url: string, cached: Pulled | undefined) => Promise<Pulled>;
+}
+
+/**
+ * The sender as the recorder sees it (src/sync/sender.ts, in the second stage): it
+ * takes entries once their write starts, and forgets them after a `forget()`.
+ */
+export interface OutboxSender {
+  enqueue(entries: [string, AttuneEvent][]): Promise<void>;
+  flush(): void;
+  clear(): void;
 }
 
 /**
@@ -52,111 +69,77 @@ export interface RecorderOptions {
  * allows it.
  */
 export function createRecorder(options: RecorderOptions) {
-  const { fail, profile: profileOptions } = options;
+  const { fail, profile: profileOptions, lifecycle } = options;
   const db = openDatabase(`attune-${options.site}`, {
     onFallback: (reason) =>
       fail('storage-unavailable', 'storage', `IndexedDB unusable, data kept in memory: ${(reason as Error)?.message ?? reason}`),
   });
   const log = createEventLog(db.store('events'), options.retention);
   const stateStore = db.store('state');
+  const outbox = db.store('outbox');
   const { endpoint, sync } = options;
   const syncs = !!(endpoint || sync.transport);
-  let sender: Sender | undefined;
-  const puller = createPuller(endpoint, options.site, stateStore, fail);
+  // Attached by the second stage once it runs; until then entries go to the outbox alone.
+  let sender: OutboxSender | undefined;
+  const puller = createPuller(endpoint, options.site, stateStore, fail, options.fetchPulled);
+  const onLive: (() => void)[] = [];
 
   let consent = options.consent;
   let state = createProfileState(newId());
   let memory = createDecisionMemory();
-  // The erasure secret of the current anonymous id (src/sync/erasure.ts), once loaded or made.
-  let erasure: ErasureRecord | undefined;
-  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined, ErasureRecord | undefined, void]> | undefined;
+  let stored: Promise<[ProfileState | undefined, DecisionMemory | undefined, string | undefined, void]> | undefined;
   let activation: Promise<void> | undefined;
   let live = false;
   let waiting: AttuneEvent[] = [];
   let unwritten: AttuneEvent[] = [];
-  let writing = Promise.resolve();
-  let writeScheduled = false;
   // Records given to keep(), held until a write has stored them, so kept() reads them back at once.
   let keeping = new Map<string, unknown>();
 
   const failed = (path: string) => (error: unknown) => fail('internal', path, error);
 
-  const writeNow = async () => {
-    writeScheduled = false;
+  const write = async () => {
     const batch = unwritten;
     unwritten = [];
     const entries = batch.map((event): [string, AttuneEvent] => [eventKey(event), event]);
     const records = [...keeping];
     // Every write starts in this task: at pagehide, the browser still commits transactions
     // begun before the page goes, and a log written without its outbox would keep an event
-    // that is never sent.
+    // that is never sent. The outbox is written whether or not the sender runs yet, so an
+    // event recorded before the second stage loads is sent from a later page at the latest.
     await Promise.all([
       entries.length && log.append(entries, Date.now()),
-      entries.length && sender?.enqueue(entries),
+      entries.length && syncs && (sender ? sender.enqueue(entries) : outbox.setMany(entries)),
       stateStore.setMany([['profile', state], ['decisions', memory], ...records]),
     ]);
     // Kept again meanwhile: the newer value waits for the next write.
     for (const [key, value] of records) if (keeping.get(key) === value) keeping.delete(key);
   };
-  // From pagehide until a pageshow (back from the back/forward cache) no next task will
-  // come: a write cannot wait for one. Started at once, it runs beside any write still
-  // under way, and the browser commits what was begun before the page went.
-  let left = false;
-  const writeAtOnce = () => {
-    const now = writeNow().catch(failed('storage'));
-    writing = writing.then(() => now);
-  };
-  // Run first at pagehide: this listener is added before the sender's, so what they record
-  // still goes out with its beacon.
-  const leaving: (() => void)[] = [];
-  addEventListener('pagehide', () => {
-    left = true;
-    leaving.forEach((fn) => fn());
-    // A write waiting for the next task (a click on a link, say) starts now. (Resolving its
-    // timer instead missed a write queued behind one still under way: its timer did not
-    // exist yet, and what it held, and what came after pagehide, was never written.)
-    if (writeScheduled) writeAtOnce();
-  });
-  addEventListener('pageshow', () => (left = false));
-  const scheduleWrite = () => {
-    // Recorded while the page goes (web vitals at visibilitychange, which follows pagehide).
-    if (left) return writeAtOnce();
-    if (writeScheduled) return;
-    writeScheduled = true;
-    // One write per task, however many events the task recorded; a write that
-    // pagehide started already took them, and this one then stores the state alone.
-    writing = writing
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
-      .then(writeNow)
-      .catch(failed('storage'));
-  };
+  const writer = createStateWriter(write, lifecycle.left, failed('storage'));
+  lifecycle.onLeave(STORE, writer.leave);
   const commit = (events: AttuneEvent[]) => {
     unwritten.push(...events);
-    scheduleWrite();
+    writer.schedule();
     events.forEach(options.onCommit);
   };
 
+  // The time zone as an earlier page resolved it: resolving it costs tens of milliseconds
+  // before the first paint, so the second stage does it and keeps it here.
   const readStorage = () =>
     (stored ||= Promise.all([
       stateStore.get<ProfileState>('profile'),
       stateStore.get<DecisionMemory>('decisions'),
-      stateStore.get<ErasureRecord>('erasure'),
+      stateStore.get<string>('timezone'),
       log.load(Date.now()),
     ]));
-  // Loads or makes the current anonymous id's erasure secret, and keeps a new one beside the profile.
-  const ensureErasure = (secret?: ErasureRecord) =>
-    erasureRecord(secret, state.anonymousId).then((made) => {
-      erasure = made;
-      if (made && made !== secret) record.keep('erasure', made);
-    });
 
   // Goes live once consent is granted and storage is read: events recorded meanwhile
   // were learned into a fresh profile, so they are learned again into the stored one.
   const activate = () =>
     (activation ||= readStorage()
-      .then(([profile, decisions, secret]) => {
+      .then(([profile, decisions, zone]) => {
         if (consent !== 'granted') return;
         memory = mergeDecisionMemory(decisions, memory);
+        if (typeof zone == 'string') setTimeZone(zone);
         if (profile) {
           state = profile;
           waiting.forEach((event) => {
@@ -165,9 +148,7 @@ export function createRecorder(options: RecorderOptions) {
           });
         }
         live = true;
-        ensureErasure(secret);
-        const erasureKey = () => (erasure?.id == state.anonymousId ? { anonymousId: erasure.id, hash: erasure.hash } : undefined);
-        if (syncs) sender ||= createSender({ site: options.site, endpoint, outbox: db.store('outbox'), fail, pending: () => unwritten, erasureKey }, sync);
+        onLive.forEach((fn) => fn());
         if (endpoint) puller.pull('stats', STATS_MAX_AGE_MS);
         const ready = waiting;
         waiting = [];
@@ -191,12 +172,35 @@ export function createRecorder(options: RecorderOptions) {
   const record = {
     /** The profile state the next decision reads. */
     state: () => state,
-    /** The decision engine's memory (assignments, exposures, local counts), stored with the profile. */
-    memory: () => memory,
-    /** Stores the profile and the decision memory soon, if anything may be stored. */
-    saveSoon: () => live && scheduleWrite(),
+    /** The decision engine's memory (assignments, exposures, local counts), stored with the profile; read it only. */
+    memory: (): Readonly<DecisionMemory> => memory,
+    /**
+     * The one way the decision engine changes its memory: `change` edits it, and it is
+     * stored soon (with the profile, in the task's one write) if anything may be stored.
+     */
+    updateMemory(change: (memory: DecisionMemory) => unknown) {
+      change(memory);
+      if (live) writer.schedule();
+    },
     consent: () => consent,
     ready: () => activation ?? Promise.resolve(),
+    /** True once consent allows storing and stored data is loaded. */
+    live: () => live,
+    /** Whether events leave the device (an endpoint or a transport). */
+    syncs,
+    /** The outbox every tab of the site shares. */
+    outbox: (): KeyValueStore => outbox,
+    /** Events recorded whose write has not started yet: the sender beacons them at leave too. */
+    pending: () => unwritten,
+    /** Runs `fn` each time the recorder goes live (at once if it is). */
+    onLive(fn: () => void) {
+      onLive.push(fn);
+      if (live) fn();
+    },
+    /** Hands entries to `next` from the next write on (the second stage's sender). */
+    attach(next: OutboxSender) {
+      sender = next;
+    },
 
     /** Learns from an event, then stores it when storage and consent allow. */
     record(event: AttuneEvent) {
@@ -222,27 +226,18 @@ export function createRecorder(options: RecorderOptions) {
 
     /**
      * Deletes every Attune database and in-memory state, and starts a new anonymous id.
-     * When events may have been sent, the collector is asked to erase the old id too: the
-     * request waits in the (new) outbox like an event until the collector answers.
+     * The erasure request to the collector is the second stage's (src/api/stage2.ts).
      */
-    async forget() {
-      const asked = live && sender && erasure?.id == state.anonymousId ? forgetRequest(erasure, state.userId) : undefined;
+    async wipe() {
       reset();
       sender?.clear();
-      await writing;
+      await writer.settled();
       await db.destroy();
       log.reset();
-      erasure = undefined;
-      if (!live) return;
-      await ensureErasure();
-      if (asked) {
-        await sender!.enqueue([[eventKey(asked), asked]]);
-        sender!.flush();
-      }
     },
 
     async export(): Promise<AttuneExport> {
-      await writing;
+      await writer.settled();
       const logged = live ? await log.all() : [];
       return {
         anonymousId: state.anonymousId,
@@ -259,20 +254,20 @@ export function createRecorder(options: RecorderOptions) {
     async flush() {
       await activation;
       if (!live) return;
-      scheduleWrite();
-      await writing;
+      writer.schedule();
+      await writer.settled();
       sender?.flush();
     },
 
     /** How many events wait to be sent (every tab's), or 0 without sync. */
-    outboxSize: () => sender?.size() ?? Promise.resolve(0),
+    outboxSize: () => (syncs ? outbox.keys().then((keys) => keys.length) : Promise.resolve(0)),
 
     /** What was last pulled from the backend under `name` (`stats`, …), if anything. */
     pulled: (name: string) => puller.get(name),
     /** When `name` was last fetched (milliseconds since the epoch), if ever. */
     pulledAt: (name: string) => puller.at(name),
-    /** Runs `fn` when the page is left, before the sender beacons what is unsent. */
-    onLeave: (fn: () => void) => void leaving.push(fn),
+    /** Runs `fn` when the page is left, before the write and the sender's beacon. */
+    onLeave: (fn: () => void) => void lifecycle.onLeave(RECORD, fn),
     /**
      * Keeps a small record (a quiz's progress) in the state store, if anything may be
      * stored: with the next write of the profile, one transaction per task, not one each.
@@ -280,12 +275,12 @@ export function createRecorder(options: RecorderOptions) {
     keep(key: string, value: unknown) {
       if (!live) return;
       keeping.set(key, value);
-      scheduleWrite();
+      writer.schedule();
     },
     /** A record kept with `keep()`, once stored data is loaded; undefined while nothing may be stored. */
     kept: <T>(key: string): Promise<T | undefined> => whenLive(() => (keeping.has(key) ? Promise.resolve(keeping.get(key) as T) : stateStore.get<T>(key))),
     /** Once live: the cached `name`, fetched from `url` (default: the endpoint's `/v1/<name>`) when missing, refreshed in the background when stale. */
-    pull: (name: string, url: string | undefined, maxAgeMs: number) => whenLive(() => puller.pull(name, maxAgeMs, url)),
+    pull: (name: string, url: string | undefined, maxAgeMs: number): Promise<Json | undefined> => whenLive(() => puller.pull(name, maxAgeMs, url)),
   };
   return record;
 }

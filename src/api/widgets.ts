@@ -28,6 +28,8 @@ export interface WidgetsOptions {
   catalog?: unknown;
   catalogUrl?: string;
   triggers?: TriggerOptions;
+  /** Quizzes registered with `addQuiz()`, by id (shared with the first stage, which registers them). */
+  quizzes?: Record<string, unknown>;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface WidgetsOptions {
  */
 export function createWidgets(o: WidgetsOptions) {
   const { recorder, fail } = o;
-  const quizzes: Record<string, unknown> = Object.create(null);
+  const quizzes: Record<string, unknown> = o.quizzes ?? Object.create(null);
   const modules: { quiz?: Promise<QuizModule>; recommend?: Promise<RecommendModule>; triggers?: Promise<TriggersModule> } = {};
   let catalog = o.catalog;
 

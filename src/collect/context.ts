@@ -3,19 +3,31 @@ import { VERSION } from '../core/version';
 
 const CAMPAIGN_KEYS = ['name', 'source', 'medium', 'term', 'content'] as const;
 
-// What cannot change during a page's life is read once: resolving the time zone
-// alone costs more than the rest of an event. Events share these parts, which
-// nothing mutates.
-let fixed: Omit<EventContext, 'page' | 'campaign'> | undefined;
+// What cannot change during a page's life is read once. Events share these parts,
+// which nothing mutates.
+let fixed: Omit<EventContext, 'page' | 'campaign' | 'timezone'> | undefined;
+let zone: string | undefined;
 let lastSearch: string | undefined;
 let campaign: EventContext['campaign'];
+
+/**
+ * Sets the time zone events carry from now on. The first `Intl.DateTimeFormat` of a page
+ * costs about 18 ms, so it is never resolved before the first paint: the tag uses the
+ * one an earlier page stored, the second stage resolves it (src/collect/time-zone.ts), and
+ * the sender adds it to events recorded before it was known.
+ */
+export function setTimeZone(value: string | undefined): void {
+  zone = value;
+}
+
+/** The time zone events carry now, if known yet. */
+export const timeZone = (): string | undefined => zone;
 
 /** Reads the Segment `context` of an event from the page as it is now. */
 export function readContext(): EventContext {
   const { href, pathname, search } = location;
   fixed ||= {
     locale: navigator.language,
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
     userAgent: navigator.userAgent,
     screen: { width: screen.width, height: screen.height, density: devicePixelRatio },
     library: { name: 'attune', version: VERSION },
@@ -34,6 +46,7 @@ export function readContext(): EventContext {
     page: { url: href, path: pathname, search, referrer: document.referrer, title: document.title },
     ...fixed,
   };
+  if (zone) context.timezone = zone;
   if (campaign) context.campaign = campaign;
   return context;
 }

@@ -13,7 +13,12 @@ export interface EventContext {
   /** From the page's `utm_*` parameters (`utm_campaign` becomes `name`, as Segment does). */
   campaign?: { name?: string; source?: string; medium?: string; term?: string; content?: string };
   locale: string;
-  timezone: string;
+  /**
+   * The IANA time zone. Resolving it costs tens of milliseconds on a page's first call, so
+   * the script tag never does before the first paint: an event recorded before it is known
+   * (a device's very first page) gets it from the sender, on its way out.
+   */
+  timezone?: string;
   userAgent: string;
   screen: { width: number; height: number; density: number };
   library: { name: 'attune'; version: string };

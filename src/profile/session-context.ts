@@ -12,7 +12,8 @@ export interface SessionContext {
   referrer: { class: ReferrerClass; host: string };
   device: DeviceClass;
   locale: string;
-  timezone: string;
+  /** Absent when the visit's first event came before the time zone was known. */
+  timezone?: string;
   landingPath: string;
 }
 

@@ -1,7 +1,8 @@
 import type { Json } from '../core/types';
 import type { KeyValueStore } from '../store/database';
 
-interface Pulled {
+/** A pulled body as cached in the `state` store (`pull:<name>`). */
+export interface Pulled {
   body: Json;
   etag?: string;
   at: number;
@@ -11,24 +12,22 @@ interface Pulled {
  * Brings back what one browser cannot know alone (`/v1/stats`, `/v1/cooccurrence`,
  * `/v1/config`): cached in the `state` store with its ETag, answered from the cache
  * at once, refreshed in the background when older than `maxAgeMs`. Never on the
- * critical path; a failed refresh keeps the cached copy and is reported.
+ * critical path; a failed refresh keeps the cached copy and is reported. The fetch
+ * itself is `fetchFresh` (src/sync/pull-fetch.ts), which the script tag loads with
+ * its second stage, after the first paint.
  */
-export function createPuller(endpoint: string | undefined, site: string, store: KeyValueStore, fail: (code: string, path: string, problem: unknown) => void) {
+export function createPuller(
+  endpoint: string | undefined,
+  site: string,
+  store: KeyValueStore,
+  fail: (code: string, path: string, problem: unknown) => void,
+  fetchFresh: (url: string, cached: Pulled | undefined) => Promise<Pulled>,
+) {
   const cache: Record<string, Pulled | undefined> = {};
   const refreshing: Record<string, Promise<Json | undefined> | undefined> = {};
 
   const refresh = async (name: string, url: string) => {
-    const cached = cache[name];
-    // Our own cache keeps the ETag, so the browser's HTTP cache stays out of the way.
-    const response = await fetch(url, {
-      headers: cached?.etag ? { 'If-None-Match': cached.etag } : {},
-      cache: 'no-store',
-    });
-    if (response.status !== 304 && !response.ok) throw new Error(`${response.status} from ${url}`);
-    const fresh: Pulled =
-      response.status === 304 && cached
-        ? { ...cached, at: Date.now() }
-        : { body: await response.json(), etag: response.headers.get('ETag') ?? undefined, at: Date.now() };
+    const fresh = await fetchFresh(url, cache[name]);
     cache[name] = fresh;
     await store.setMany([[`pull:${name}`, fresh]]);
     return fresh.body;

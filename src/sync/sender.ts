@@ -6,6 +6,7 @@ import { releaseLease, takeLease } from './lease';
 import { newId } from '../core/id';
 import { toJson } from '../core/json';
 import { isForget, type ErasureKey } from './erasure';
+import { createLifecycle, SEND, type Lifecycle } from '../core/lifecycle';
 
 /** How events leave the device. Every field is optional. */
 export interface SyncOptions {
@@ -33,6 +34,10 @@ export interface SenderContext {
   pending?: () => AttuneEvent[];
   /** The current anonymous id's erasure key, sent with every batch (none while it is not known). */
   erasureKey?: () => ErasureKey | undefined;
+  /** The instance's page lifecycle: the unload beacon runs in its `SEND` phase (a sender alone makes its own). */
+  lifecycle?: Lifecycle;
+  /** The device's time zone, added on the way out to events recorded before it was known. */
+  timeZone?: () => string | undefined;
 }
 
 const BEACON_BYTES = 60_000;
@@ -110,13 +115,18 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Infinity;
 
+  // An event recorded before the time zone was resolved (src/collect/context.ts) gets it here.
+  const zoned = (events: AttuneEvent[]) => {
+    const zone = context.timeZone?.();
+    return zone ? events.map((e) => (e.context && !e.context.timezone ? { ...e, context: { ...e.context, timezone: zone } } : e)) : events;
+  };
   const body = (events: AttuneEvent[]) =>
-    isForget(events[0]) ? toJson({ ...events[0], writeKey }) : toJson(batchPayload(events, Date.now(), writeKey, context.erasureKey?.()));
+    isForget(events[0]) ? toJson({ ...events[0], writeKey }) : toJson(batchPayload(zoned(events), Date.now(), writeKey, context.erasureKey?.()));
   const target = (events: AttuneEvent[]) => (isForget(events[0]) ? forgetUrl : url);
 
   const request = async (events: AttuneEvent[], signal?: AbortSignal): Promise<SendOutcome> => {
     // The erasure secret is for the collector alone: a transport (any other backend) never sees it.
-    if (transport) return isForget(events[0]) ? {} : (await transport(events), {});
+    if (transport) return isForget(events[0]) ? {} : (await transport(zoned(events)), {});
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (writeKey) headers.Authorization = `Basic ${btoa(writeKey + ':')}`;
     const response = await fetch(target(events), { method: 'POST', body: body(events), headers, signal });
@@ -185,7 +195,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
 
   /** Sends now, unless already sending, waiting to retry, or another tab is sending. */
   const flush = () => {
-    if (!endpoint && !transport) return;
+    if ((!endpoint && !transport) || stopped) return;
     const wait = busy ? intervalMs : retryAt - Date.now();
     if (wait > 0) return schedule(wait);
     busy = true;
@@ -208,7 +218,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   // One timer, for the earliest moment anything asked to send: a retry is never
   // held back behind a later periodic flush.
   const schedule = (ms: number) => {
-    if (Date.now() + ms >= timerAt) return;
+    if (stopped || Date.now() + ms >= timerAt) return;
     clearTimeout(timer);
     timerAt = Date.now() + ms;
     timer = setTimeout(() => {
@@ -230,15 +240,18 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
   // From pagehide until a pageshow (back from the back/forward cache), the page is going:
   // what is recorded after the unload beacon (web vitals, reported when the page turns
   // hidden, which follows pagehide) is beaconed as it comes.
-  let gone = false;
-
+  const lifecycle = context.lifecycle ?? createLifecycle();
+  let stopped = false;
+  const onHidden = () => document.visibilityState === 'hidden' && flush();
   addEventListener('online', flush);
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
-  addEventListener('pagehide', () => {
-    gone = true;
+  document.addEventListener('visibilitychange', onHidden);
+  // Set by this sender's own beacon (the last phase of leaving), so what earlier phases
+  // record goes out with it once, not also one by one; left() turns false at pageshow.
+  let beaconed = false;
+  const unLeave = lifecycle.onLeave(SEND, () => {
+    beaconed = true;
     beacon([...unsent.values(), ...(context.pending?.() ?? [])]);
   });
-  addEventListener('pageshow', () => (gone = false));
   // What earlier pages left behind goes first.
   schedule(0);
 
@@ -247,7 +260,7 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     async enqueue(entries: [string, AttuneEvent][]) {
       // Noted first: a page hidden while the outbox write is under way still beacons them.
       entries.forEach(([key, event]) => unsent.set(key, event));
-      if (gone) beacon(entries.map(([, event]) => event));
+      if (beaconed && lifecycle.left()) beacon(entries.map(([, event]) => event));
       await outbox.setMany(entries);
       if (unsent.size > maxOutbox / 2) {
         // Rarely worth a look at the whole outbox: only when it may be near its bound.
@@ -268,6 +281,16 @@ export function createSender(context: SenderContext, options: SyncOptions = {}) 
     clear: () => unsent.clear(),
     /** How many events wait in the outbox, every tab's. */
     size: () => outbox.keys().then((keys) => keys.length),
+    /** Stops sending: its timer and listeners go; what is in the outbox stays for a later page. */
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timerAt = Infinity;
+      removeEventListener('online', flush);
+      document.removeEventListener('visibilitychange', onHidden);
+      unLeave();
+      if (!context.lifecycle) lifecycle.stop();
+    },
   };
 }
 

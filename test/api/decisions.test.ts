@@ -109,7 +109,7 @@ describe('decide()', () => {
     expect((await attune.export())!.decisions.local).toEqual({ hero: { '*': { [variant!]: { impressions: 1, conversions: 1 } } } });
   });
 
-  it('runs the valid placements of a config with errors, reporting each problem with its path', () => {
+  it('runs the valid placements of a config with errors, reporting each left-out placement with its path', () => {
     const { attune, errors } = makeAttune({
       config: {
         placements: [
@@ -120,8 +120,11 @@ describe('decide()', () => {
       },
     });
     expect(attune.decide('ok')).toMatchObject({ variant: 'x', reason: 'rule' });
-    expect(attune.decide('bad')).toMatchObject({ variant: 'a', reason: 'error', explain: { error: { path: '$.placements[1].variants' } } });
-    expect(errors.map((e) => e.path)).toEqual(['config.placements[1].variants', 'config.placements[2].variants[0].content.ops[0].attr.href']);
+    // Left out whole: its slot keeps the page's markup, rather than showing its first variant to everyone.
+    expect(attune.decide('bad')).toMatchObject({ variant: null, reason: 'error', explain: { error: { path: '$.placements[1].variants' } } });
+    // An unsafe URL is not the tag's reader's to find: applying the variant drops it (apply.test.ts); the door reports it.
+    expect(attune.decide('ops')).toMatchObject({ variant: 'v' });
+    expect(errors.map((e) => e.path)).toEqual(['config.placements[1].variants']);
     expect(errors.every((e) => e.code === 'config-invalid')).toBe(true);
   });
 

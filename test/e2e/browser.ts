@@ -29,7 +29,7 @@ const LAUNCH_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--dis
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Served in this order: test fixtures, the demo shop, then the built SDK at the root. */
 const ROOTS = [join(ROOT, 'test/e2e/fixtures'), join(ROOT, 'examples'), join(ROOT, 'dist')];
-const BUILT = ['attune.min.js', 'attune.vitals.min.js'].map((file) => join(ROOT, 'dist', file));
+const BUILT = ['attune.min.js', 'attune.stage2.min.js', 'attune.vitals.min.js'].map((file) => join(ROOT, 'dist', file));
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {

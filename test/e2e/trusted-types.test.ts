@@ -55,11 +55,11 @@ describeE2E('Trusted Types', () => {
     expect(response?.headers()['content-security-policy']).toBe(CSP);
     await attuneReady(page);
 
-    // The quiz add-on loaded and drew the quiz as a form; the vitals add-on loaded after start.
+    // The second stage and the quiz add-on it loads drew the quiz as a form; the vitals add-on loaded after start.
     await expect.poll(() => page.locator('.attune-quiz legend').textContent()).toBe('What for?');
     await page.waitForFunction(() => 'AttuneWebVitals' in window);
     const sources = await page.evaluate(() => [...document.scripts].map((s) => s.src).filter((src) => src.includes('.min.js')).sort());
-    expect(sources).toEqual(['attune.min.js', 'attune.quiz.min.js', 'attune.vitals.min.js'].map((file) => `${origin}/${file}`));
+    expect(sources).toEqual(['attune.min.js', 'attune.quiz.min.js', 'attune.stage2.min.js', 'attune.vitals.min.js'].map((file) => `${origin}/${file}`));
     expect(await page.evaluate(() => window.violations)).toEqual([]);
     // The page really refuses a plain string: the policy is what let the add-ons in.
     const plain = await page.evaluate(() => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { createPuller } from '../../src/sync/pull';
+import { fetchPulled } from '../../src/sync/pull-fetch';
 import { openDatabase } from '../../src/store/database';
 
 let n = 0;
@@ -39,7 +40,7 @@ describe('pulls', () => {
   it('fetches once, then answers from the cache while it is fresh', async () => {
     const server = await statsServer();
     const store = openDatabase(`pull-${n++}`, { onFallback: () => {} }).store('state');
-    const puller = createPuller(server.endpoint, 'shop 1', store, () => {});
+    const puller = createPuller(server.endpoint, 'shop 1', store, () => {}, fetchPulled);
     expect(puller.get('stats')).toBeUndefined();
     const first = await puller.pull('stats', 60_000);
     expect(first).toEqual({ variants: [{ placement: 'hero', variant: 'a', impressions: 10, conversions: 1 }] });
@@ -52,7 +53,7 @@ describe('pulls', () => {
     // The 304 answer itself is tested in Chromium (test/e2e/pull.test.ts): happy-dom's fetch mistakes it for its own cache's.
     const server = await statsServer();
     const store = openDatabase(`pull-${n++}`, { onFallback: () => {} }).store('state');
-    const puller = createPuller(server.endpoint, 'shop', store, () => {});
+    const puller = createPuller(server.endpoint, 'shop', store, () => {}, fetchPulled);
     const first = await puller.pull('stats', 0);
     server.change({ variants: [] }, '"v2"');
     // Stale: answered from the cache at once, refreshed in the background.
@@ -65,8 +66,8 @@ describe('pulls', () => {
   it('is cached in storage, so the next page needs no request', async () => {
     const server = await statsServer();
     const name = `pull-${n++}`;
-    await createPuller(server.endpoint, 'shop', openDatabase(name, { onFallback: () => {} }).store('state'), () => {}).pull('stats', 60_000);
-    const nextPage = createPuller(server.endpoint, 'shop', openDatabase(name, { onFallback: () => {} }).store('state'), () => {});
+    await createPuller(server.endpoint, 'shop', openDatabase(name, { onFallback: () => {} }).store('state'), () => {}, fetchPulled).pull('stats', 60_000);
+    const nextPage = createPuller(server.endpoint, 'shop', openDatabase(name, { onFallback: () => {} }).store('state'), () => {}, fetchPulled);
     expect(await nextPage.pull('stats', 60_000)).toMatchObject({ variants: [{ placement: 'hero' }] });
     expect(server.seen).toHaveLength(1);
   });
@@ -76,6 +77,7 @@ describe('pulls', () => {
     const problems: string[] = [];
     const puller = createPuller(server.endpoint, 'shop', openDatabase(`pull-${n++}`, { onFallback: () => {} }).store('state'), (code, path, problem) =>
       problems.push(`${code} ${path} ${String((problem as Error).message ?? problem)}`),
+      fetchPulled,
     );
     const first = await puller.pull('stats', 60_000);
     server.fail(true);

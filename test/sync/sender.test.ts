@@ -152,6 +152,35 @@ describe('sender with a transport', { timeout: 15_000 }, () => {
     await until(() => sent.length === 3);
     expect(sent).toEqual(['m0', 'm1', 'm2']);
   });
+
+  it('stops: after stop() no timer, online, hidden page or pagehide sends anything, and the outbox keeps it', async () => {
+    const outbox = outboxStore();
+    await outbox.setMany(entries(0, 3));
+    const sent: string[] = [];
+    const beacons: unknown[] = [];
+    const sendBeacon = navigator.sendBeacon;
+    navigator.sendBeacon = (...args: unknown[]) => (beacons.push(args), true);
+    try {
+      const sender = createSender(
+        { site: 'demo', endpoint: 'http://127.0.0.1:9', outbox, fail: () => {} },
+        { intervalMs: 20, transport: async (batch) => void sent.push(...batch.map((e) => e.messageId)) },
+      );
+      sender.stop();
+      await sender.enqueue(entries(3, 4));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      dispatchEvent(new Event('online'));
+      document.dispatchEvent(new Event('visibilitychange'));
+      dispatchEvent(new Event('pagehide'));
+      sender.flush();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sent).toEqual([]);
+      expect(beacons).toEqual([]);
+      expect(await outboxIds(outbox)).toEqual(['m0', 'm1', 'm2', 'm3']);
+    } finally {
+      navigator.sendBeacon = sendBeacon;
+      dispatchEvent(new Event('pageshow'));
+    }
+  });
 });
 
 describe('sender over HTTP', { timeout: 15_000 }, () => {

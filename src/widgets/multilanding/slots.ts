@@ -16,7 +16,6 @@
 import type { ValidPlacement, VariantContent } from '../../decide/config-types';
 import type { Decision } from '../../decide/engine';
 import { applyContent } from './apply';
-import { whenSeen } from '../visible';
 
 /** How long a slot may stay hidden while Attune waits for stored data, in milliseconds. */
 export const HIDE_MS = 300;
@@ -35,6 +34,11 @@ export interface SlotHost {
   decide(id: string): Decision;
   /** Records the impression of the placement's current decision (once per view). */
   viewed(id: string): void;
+  /**
+   * Calls `seen` once `el` is first on screen (src/widgets/visible.ts, which the script
+   * tag loads with its second stage); returns a function that cancels it.
+   */
+  watch(el: Element, seen: () => void): () => void;
   /** Resolves once stored data (and a cached config) is loaded, or nothing may be stored. */
   ready: Promise<unknown>;
   /** True while the config itself is still being read: every `data-attune-slot` is then a candidate. */
@@ -103,7 +107,7 @@ export function mountSlots(host: SlotHost) {
         if (content && ('quiz' in content || 'recommend' in content)) host.mount?.(el, content, p.id);
         else if (!applyContent(el, content)) host.fail('template-missing', `placements.${p.id}`, `No <template data-attune-variant> for variant "${decision.variant}"`);
         if (decision.variant != null) {
-          unseen.set(el, whenSeen(el, () => host.viewed(p.id)));
+          unseen.set(el, host.watch(el, () => host.viewed(p.id)));
         }
       }
     } finally {

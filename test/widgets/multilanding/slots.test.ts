@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../../src/decide/config';
 import { decidePlacement } from '../../../src/decide/engine';
 import { HIDE_MS, mountSlots, type SlotHost } from '../../../src/widgets/multilanding/slots';
+import { whenSeen } from '../../../src/widgets/visible';
 
 const { config } = validateConfig({
   placements: [
@@ -21,6 +22,7 @@ function host(overrides: Partial<SlotHost> = {}) {
     placements: () => config.placements,
     decide: (id) => (calls.decided.push(id), decidePlacement(config.placements.find((p) => p.id === id)!, { attributes: {}, unitId: 'u' })),
     viewed: (id) => calls.viewed.push(id),
+    watch: whenSeen,
     ready: Promise.resolve(),
     configPending: () => false,
     mount: (el, content, id) => calls.mounted.push([el, content, id]),
