@@ -6,6 +6,7 @@ import { createLifecycle } from '../core/lifecycle';
 import type { JsonObject } from '../core/types';
 import { readContext } from '../collect/context';
 import { capturePageViews } from '../collect/page-views';
+import { captureClicks } from '../collect/clicks';
 import { DEFAULT_RETENTION } from '../store/event-log';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from '../profile/profile';
 import { createRecorder } from './recorder';
@@ -296,6 +297,9 @@ export function createInstance(options: AttuneOptions = {}, loaders: Loaders): A
         }),
       );
     }
+    // Tracked clicks are the tag's, not the second stage's: a click on a tracked link made
+    // before the second stage runs leaves the page, and would be lost with it.
+    if (options.capture !== false && options.capture?.clicks !== false) stops.push(captureClicks(instance.track));
     // After `load`, at an idle moment (or STAGE2_IDLE_MS later), the second stage.
     const idle = () => {
       const onIdle = (self as { requestIdleCallback?: (fn: () => void, options: object) => void }).requestIdleCallback;

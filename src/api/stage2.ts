@@ -1,9 +1,9 @@
 /**
  * The second stage of an instance: what the first paint does not need, loaded after it
  * (the script tag's `attune.stage2.min.js`, the npm module's chunk). It sends the outbox
- * (batching, retries, beacons, the one-sender lease), brings pulls in, captures clicks,
- * scroll depth, engaged time and web vitals, watches slots for impressions, loads the
- * widgets, resolves the time zone, and keeps the erasure secret. The first stage holds
+ * (batching, retries, beacons, the one-sender lease), brings pulls in, captures scroll
+ * depth, engaged time and web vitals, watches slots for impressions, loads the widgets,
+ * resolves the time zone, and keeps the erasure secret. The first stage holds
  * everything an event needs to be recorded, stored and put in the outbox, so nothing
  * recorded before this stage runs is lost: its sender sends what it finds in the outbox.
  */
@@ -11,7 +11,6 @@ import type { AttuneEvent } from '../core/types';
 import { RECORD, type Lifecycle } from '../core/lifecycle';
 import { setTimeZone, timeZone } from '../collect/context';
 import { resolveTimeZone } from '../collect/time-zone';
-import { captureClicks } from '../collect/clicks';
 import { captureScrollDepth } from '../collect/scroll-depth';
 import { captureEngagedTime } from '../collect/engaged-time';
 import { captureWebVitals } from '../collect/web-vitals';
@@ -121,7 +120,6 @@ export function startStage2(host: Stage2Host) {
   if (engaged) stops.push(engaged.stop, lifecycle.onLeave(RECORD, engaged.flush));
   const scroll = captures('scrollDepth') ? captureScrollDepth((depth) => host.track('Scroll Depth Reached', { depth, path: host.path() })) : undefined;
   if (scroll) stops.push(scroll.stop);
-  if (captures('clicks')) stops.push(captureClicks(host.track));
   if (captures('webVitals')) {
     captureWebVitals(host.loaders.webVitals, (vital) => host.track('Web Vital Measured', vital), (error) => fail('load-failed', 'capture.webVitals', error));
   }
