@@ -11,7 +11,9 @@
  * checks each built file against these two objects).
  */
 // The tag's modules:
-import { evalCondition, isObject, KNOWN_OPERATORS, regexRisk, seg, TYPES } from './decide/condition';
+import { evalCondition, isObject, KNOWN_OPERATORS, regexRisk, seg } from './decide/condition';
+import { LOGIC, OPERATORS, TYPES } from './decide/operators';
+import { hasOwn, put } from './core/own';
 import { safeUrl } from './decide/url';
 import { DEFAULT_PROFILE_OPTIONS, profileView } from './profile/profile';
 import { newId } from './core/id';
@@ -30,7 +32,11 @@ export const TAG_SHARED = {
   KNOWN_OPERATORS,
   regexRisk,
   seg,
+  LOGIC,
+  OPERATORS,
   TYPES,
+  hasOwn,
+  put,
   safeUrl,
   profileView,
   DEFAULT_PROFILE_OPTIONS,

@@ -26,8 +26,9 @@ export const BUDGETS = {
  * Budgets not met yet, with the size they are held to meanwhile (a ratchet): the test fails
  * if the file grows past it, and fails once the budget is met, so the entry is removed then.
  */
-// Measured on this branch (h-split) once the tag was split: 16,313 B and 16,313 + 5,108 B.
-const NOT_YET_MET: Partial<Record<keyof typeof BUDGETS, number>> = { tag: 16_350, tagAndStage2: 21_450 };
+// Measured once the split, compiled conditions and the catalog fix were merged: the tag 16,721 B,
+// with its second stage 16,721 + 5,106 B; the recommendations add-on 5,007 B (5,022 B before them).
+const NOT_YET_MET: Partial<Record<keyof typeof BUDGETS, number>> = { tag: 16_750, tagAndStage2: 21_850, recs: 5_010 };
 
 const sizes = () => {
   const tag = gzip('attune.min.js');

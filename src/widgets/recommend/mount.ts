@@ -39,7 +39,8 @@ export interface RecommendHost {
 // array each time), and its problems reported once to each instance: a module-level "last
 // catalog" told only the first of two instances given the same object.
 const validated = new WeakMap<object, CatalogValidation>();
-const reportedTo = new WeakMap<object, unknown>();
+// Each host's last catalog, whose problems it was told.
+const told = new WeakMap<object, unknown>();
 
 /**
  * The catalog's valid products, validated once per catalog object; each problem is
@@ -48,15 +49,15 @@ const reportedTo = new WeakMap<object, unknown>();
  * @example productsOf(await host.catalog(), host)
  */
 export function productsOf(raw: unknown, host: Pick<RecommendHost, 'fail'>): Product[] {
-  const key = raw && typeof raw == 'object' ? raw : undefined;
-  let result = key && validated.get(key);
+  // WeakMap.get takes any value (undefined for a primitive); only objects are kept.
+  let result = validated.get(raw as object);
   if (!result) {
     result = validateCatalog(raw);
-    if (key) validated.set(key, result);
+    if (raw && typeof raw == 'object') validated.set(raw, result);
   }
-  if (reportedTo.get(host) !== raw || !reportedTo.has(host)) {
-    reportedTo.set(host, raw);
-    result.problems.forEach((p) => host.fail(p.severity == 'error' ? 'catalog-invalid' : 'catalog-warning', 'catalog' + p.path.slice(1), p.message));
+  if (told.get(host) !== raw) {
+    told.set(host, raw);
+    result.problems.forEach((p) => host.fail('catalog-' + (p.severity == 'error' ? 'invalid' : 'warning'), 'catalog' + p.path.slice(1), p.message));
   }
   return result.products;
 }
