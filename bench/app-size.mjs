@@ -131,8 +131,8 @@ export async function run() {
   const rest = main - stage2 - validator;
   console.log(
     `Without the second stage's parts the main chunk would be ≈ ${int(main - stage2)} B, and without the full validator too ≈ ${int(rest)} B` +
-      ` (goal ${int(CREATE_ONLY_GOAL)} B): the sender and capture are still on the main path until the tag's first/second-stage split` +
-      ' (branch h-split) gives createAttune the same split as dynamic-import chunks.',
+      ` (goal ${int(CREATE_ONLY_GOAL)} B): what is left at start is the first stage itself (decide, api, profile, core, store),` +
+      ' as in the script tag; the second stage and the full validator are dynamic-import chunks.',
   );
   summary.push({ metric: '(a) Rollup main chunk without the second stage', value: `≈ ${int(main - stage2)} B`, note: `without the full validator too ≈ ${int(rest)} B` });
   return summary;
