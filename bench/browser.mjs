@@ -114,7 +114,7 @@ export function serve({ page, scripts = {}, dist = false }) {
     const js = { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' };
     const file = path.join(DIST, url.pathname.slice(1));
     if (Object.hasOwn(scripts, url.pathname)) res.writeHead(200, js).end(scripts[url.pathname]);
-    else if (dist && /^\/attune(\.[a-z]+)?\.min\.js$/.test(url.pathname) && existsSync(file)) res.writeHead(200, js).end(readFileSync(file));
+    else if (dist && /^\/attune(\.[a-z0-9]+)?\.min\.js$/.test(url.pathname) && existsSync(file)) res.writeHead(200, js).end(readFileSync(file));
     else if (url.pathname === '/favicon.ico') res.writeHead(204, headers).end();
     else if (url.pathname.endsWith('.js')) res.writeHead(404, headers).end();
     else res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(typeof page === 'function' ? page(url) : page);
