@@ -45,9 +45,11 @@ export function withoutSensitiveTraits(events: readonly ValidEvent[], settingsOf
     }
     // Looked for in the parsed event when ingest kept it (a substring search of every
     // payload cost more than the rest of validation); else the payload is parsed.
-    if (!names || !holdsAny(e.raw ?? JSON.parse(e.payload), names)) return e;
-    // A copy: the parsed event is what was received, and `payload` is its serialisation.
-    const copy = JSON.parse(e.payload) as Record<string, unknown>;
+    if (!names) return e;
+    const parsed = e.raw ?? (JSON.parse(e.payload) as Record<string, unknown>);
+    if (!holdsAny(parsed, names)) return e;
+    // A copy of the event as received (`payload` serialises it), unless it was parsed just now.
+    const copy = e.raw ? (JSON.parse(e.payload) as Record<string, unknown>) : (parsed as Record<string, unknown>);
     for (const holder of holdersOf(copy)) {
       for (const name of names) {
         if (Object.hasOwn(holder, name) && holder[name] != null) holder[name] = removedMarker(e.site, holder[name]);

@@ -7,7 +7,7 @@ import { idProblem } from '../../src/core/limits';
 import { dayOf } from '../aggregates';
 import { buildReport } from '../report';
 import { configFacts } from '../report-config';
-import { sendBadRequest, sendError, sendJson } from '../respond';
+import { sendBadRequest, sendJson } from '../respond';
 import type { RouteContext } from './context';
 import { adminAllowed } from './admin-access';
 import { querySite } from './query-site';
