@@ -97,7 +97,7 @@ let shownThisView = new WeakSet<Element>();
  */
 export async function mountRecommendations(host: RecommendHost, view?: boolean): Promise<Product[]> {
   const [raw, neighbours, popularBody] = await Promise.all([host.catalog(), host.pulled('cooccurrence'), host.pulled('popular')]);
-  if (raw === undefined) return host.fail('catalog-missing', 'catalog', 'no catalog: give one in options, data-catalog or attune.catalog()'), [];
+  if (raw === undefined) return host.fail('catalog-missing', 'catalog', 'no catalog: give data-catalog or catalog()'), [];
   const catalog = productsOf(raw, host);
   const counts = isObject(popularBody) && isObject(popularBody.counts) ? (popularBody.counts as Counts) : undefined;
   const input: RecommendInput = {

@@ -21,6 +21,7 @@ export interface RenderOptions {
 }
 
 const formats = new Map<string, Intl.NumberFormat>();
+const PLAIN = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
 
 // A price in the product's currency; a bad currency code (Intl throws) falls back to a plain number.
 function formatPrice(price: number, currency: string | undefined, locale: string | undefined): string {
@@ -28,9 +29,9 @@ function formatPrice(price: number, currency: string | undefined, locale: string
   let format = formats.get(key);
   if (!format) {
     try {
-      format = new Intl.NumberFormat(locale, currency ? { style: 'currency', currency } : { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      format = new Intl.NumberFormat(locale, currency ? { style: 'currency', currency } : PLAIN);
     } catch {
-      format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      format = new Intl.NumberFormat(undefined, PLAIN);
     }
     formats.set(key, format);
   }
