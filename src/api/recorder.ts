@@ -124,12 +124,14 @@ export function createRecorder(options: RecorderOptions) {
 
   // The time zone as an earlier page resolved it: resolving it costs tens of milliseconds
   // before the first paint, so the second stage does it and keeps it here.
+  // The log's listing (for retention) is started here but not waited for: the first
+  // decision needs the stored state only.
   const readStorage = () =>
     (stored ||= Promise.all([
       stateStore.get<ProfileState>('profile'),
       stateStore.get<DecisionMemory>('decisions'),
       stateStore.get<string>('timezone'),
-      log.load(Date.now()),
+      void log.load(Date.now()).catch(failed('storage')),
     ]));
 
   // Goes live once consent is granted and storage is read: events recorded meanwhile

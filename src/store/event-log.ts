@@ -37,6 +37,9 @@ export const eventKey = (event: AttuneEvent): string =>
 export function createEventLog(store: KeyValueStore, retention: RetentionOptions = DEFAULT_RETENTION): EventLog {
   // A sorted copy of the stored keys, so pruning never has to list the store again.
   let keys: string[] = [];
+  // The listing of what earlier pages stored: the first decision does not wait for it (it
+  // may list 5,000 keys), so appends made meanwhile prune once it is in.
+  let listed: Promise<void> = Promise.resolve();
 
   const prune = (now: number) => {
     const cutoff = timeKey(now - retention.maxAgeMs);
@@ -46,15 +49,20 @@ export function createEventLog(store: KeyValueStore, retention: RetentionOptions
   };
 
   return {
-    async load(now) {
-      keys = await store.keys();
-      await prune(now);
-    },
+    load: (now) =>
+      (listed = store.keys().then((stored) => {
+        // Keys appended while listing may be in the listing too.
+        keys = [...new Set([...stored, ...keys])].sort();
+        return prune(now);
+      })),
     async append(entries, now) {
-      // Nearly always already in order, which sorting notices in one pass.
+      // Started in this task, before anything is awaited (see the recorder's write).
+      const written = store.setMany(entries);
       keys.push(...entries.map(([key]) => key));
+      await written;
+      await listed;
+      // Nearly always already in order, which sorting notices in one pass.
       keys.sort();
-      await store.setMany(entries);
       await prune(now);
     },
     all: () => store.head<AttuneEvent>().then((entries) => entries.map(([, event]) => event)),

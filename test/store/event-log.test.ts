@@ -61,4 +61,20 @@ describe('event log', () => {
     await second.load(T0 + 20);
     expect((await second.all()).map((e) => e.messageId)).toEqual(['e7', 'e8', 'e9']);
   });
+
+  it('applies retention to what was appended while an earlier page\'s events were still being listed', async () => {
+    const store = eventsStore();
+    const first = createEventLog(store, { maxEvents: 10, maxAgeMs: 365 * DAY });
+    await first.load(T0);
+    await first.append(keyed(...Array.from({ length: 4 }, (_, i) => event(`e${i}`, T0 + i))), T0 + 10);
+    // The recorder does not wait for the listing before its first write.
+    const second = createEventLog(store, { maxEvents: 3, maxAgeMs: 365 * DAY });
+    const listing = second.load(T0 + 20);
+    await second.append(keyed(event('n0', T0 + 20), event('n1', T0 + 21)), T0 + 21);
+    await listing;
+    expect((await second.all()).map((e) => e.messageId)).toEqual(['e3', 'n0', 'n1']);
+    // Its key list holds each key once: one more append drops exactly one more.
+    await second.append(keyed(event('n2', T0 + 22)), T0 + 22);
+    expect((await second.all()).map((e) => e.messageId)).toEqual(['n0', 'n1', 'n2']);
+  });
 });
