@@ -27,8 +27,9 @@ export const BUDGETS = {
  * if the file grows past it, and fails once the budget is met, so the entry is removed then.
  */
 // Measured once the split, compiled conditions and the catalog fix were merged: the tag 16,721 B,
-// with its second stage 16,721 + 5,106 B. (The recommendations add-on meets its budget: 4,997 B.)
-const NOT_YET_MET: Partial<Record<keyof typeof BUDGETS, number>> = { tag: 16_750, tagAndStage2: 21_850 };
+// with its second stage 16,721 + 5,106 B; then 16,748 B (+27 B: the first decision stops waiting for the
+// log's listing). (The recommendations add-on meets its budget: 4,997 B.)
+const NOT_YET_MET: Partial<Record<keyof typeof BUDGETS, number>> = { tag: 16_750, tagAndStage2: 21_860 };
 
 const sizes = () => {
   const tag = gzip('attune.min.js');
