@@ -121,7 +121,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
   const cooc = createCoocService(db, COLLECTOR_COOCCURRENCE, clock, (site, error) =>
-    problem(`co-occurrence refresh failed: ${(error as Error)?.message}`, `refreshing the co-occurrence lists of site ${site} failed: ${(error as Error)?.stack ?? error}`),
+    problem(`co-occurrence refresh failed: ${(error as Error)?.message}`, `refreshing the co-occurrence lists of site ${site} failed: ${(error as Error)?.stack ?? error}`), maxSites,
   );
   const store = createEventStore(db, busyTimeoutMs, [triggers.ingest, cooc.ingest], placementRules(config));
   const tables = createTableCache({

@@ -8,7 +8,8 @@
  *   interactions (an upgraded file, or options that change the state).
  * - `cooc_pairs`: per site, kind and pair the proximity-weighted weight and the shared
  *   baskets, stored both ways (`product`, `other`), so a product's partners are one range.
- * - `cooc_products`: baskets holding each product, per kind.
+ * - `cooc_products`: baskets holding each product, per kind, and the best score of a partner
+ *   left out of its served list when it was computed (null: none left out).
  * - `cooc_sessions`: per visitor the open view session and last order (JSON arrays of
  *   product ids): the only rows naming a visitor, which erasure deletes.
  * - `cooc_popular`: per product the decayed scores of both half-lives, anchored at its
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS cooc_products (
   kind    TEXT    NOT NULL,
   product TEXT    NOT NULL,
   baskets INTEGER NOT NULL DEFAULT 0,
+  cutoff  REAL,
   PRIMARY KEY (site, kind, product)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cooc_sessions (

@@ -35,11 +35,18 @@ export interface CoocService {
  * Creates the service over an open, migrated database, before the event store (whose
  * fold calls `ingest`). Sites whose state must be rebuilt are marked now, so the fold's
  * catching up skips them, and rebuilt at the first turn of the event loop or read.
+ * `maxSites` bounds the sites whose table pieces are held (server/cooc/serve.ts).
  */
-export function createCoocService(db: Db, options: CooccurrenceOptions, clock: () => number, onError: (site: string, error: unknown) => void): CoocService {
+export function createCoocService(
+  db: Db,
+  options: CooccurrenceOptions,
+  clock: () => number,
+  onError: (site: string, error: unknown) => void,
+  maxSites = 1000,
+): CoocService {
   const settings = coocSettings(options);
-  const refresher = createRefresher(db, settings);
-  const serve = createServe(db, settings);
+  const serve = createServe(db, settings, maxSites);
+  const refresher = createRefresher(db, settings, serve.changed);
   const selectVersion = db.prepare<[string], { version: number }>('SELECT version FROM cooc_sites WHERE site = ?');
 
   const waiting = new Set<string>();
@@ -79,7 +86,7 @@ export function createCoocService(db: Db, options: CooccurrenceOptions, clock: (
     },
     async tables(site) {
       await refresher.refresh(site);
-      return serve(site, clock());
+      return serve.tables(site, clock());
     },
     close() {
       clearTimeout(timer);

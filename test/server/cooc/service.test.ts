@@ -23,12 +23,14 @@ afterEach(async () => {
 });
 
 // A shop's views and orders, from a fixed seed, each visitor's in time order, interleaved.
-function history(visitors: number): { events: Record<string, unknown>[]; interactions: Interaction[] } {
+function history(visitors: number): { events: Record<string, unknown>[]; interactions: Interaction[]; upTo: number[] } {
   let seed = 11;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const clocks = Array.from({ length: visitors }, () => NOW - 20 * 864e5 + Math.floor(random() * 864e5));
   const events: Record<string, unknown>[] = [];
   const interactions: Interaction[] = [];
+  // After event i, the first upTo[i] interactions are stored.
+  const upTo: number[] = [];
   for (let k = 0; k < visitors * 8; k++) {
     const v = Math.floor(random() * visitors);
     const time = (clocks[v] += Math.floor(random() * 50 * 60_000));
@@ -43,8 +45,9 @@ function history(visitors: number): { events: Record<string, unknown>[]; interac
       events.push(trackEvent('Order Completed', { order_id: order, products: products.map((product_id) => ({ product_id })) }, at));
       for (const productId of products) interactions.push({ kind: 'buy', productId, visitor: `v${v}`, time, order });
     }
+    upTo.push(interactions.length);
   }
-  return { events, interactions };
+  return { events, interactions, upTo };
 }
 
 async function collectorParts(file: string, options: CooccurrenceOptions) {
@@ -71,11 +74,13 @@ describe('co-occurrence kept in SQLite', () => {
     dir = await mkdtemp(join(tmpdir(), 'attune-cooc-'));
     const options = { score: 'cosine' as const, shrink: 5, proximity: 0.9, top: 5 };
     const { post, tables } = await collectorParts(join(dir, 'a.sqlite'), options);
-    const { events, interactions } = history(60);
-    // Lists refreshed after every batch, so each refresh recomputes only what changed since the last.
+    const { events, interactions, upTo } = history(60);
+    // Lists refreshed after every batch, so each refresh recomputes only what changed since the last,
+    // and the table's pieces are patched for those products: equal to a full recompute every time.
     for (let i = 0, size = 1; i < events.length; i += size, size = (size * 7) % 53 || 1) {
       post(events.slice(i, i + size));
-      await tables();
+      const end = Math.min(i + size, events.length) - 1;
+      expect((await tables()).cooccurrence.body, `after event ${end}`).toBe(JSON.stringify(cooccurrence(interactions.slice(0, upTo[end]), options)));
     }
     const served = await tables();
     expect(served.cooccurrence.body).toBe(JSON.stringify(cooccurrence(interactions, options)));
