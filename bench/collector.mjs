@@ -6,11 +6,12 @@
  * git (BASELINE_REF) on the same batches, so that machine load weighs on both alike.
  * Prints events/s and server CPU per event of each, and their ratio (goal: the current
  * collector at most 10 % slower); then the server's memory, how long the pull endpoints
- * take on what was ingested, and how long a co-occurrence rebuild of 1,000,000
- * interactions takes and /healthz meanwhile. It prints figures and never fails on speed.
+ * take on what was ingested. Co-occurrence and popularity at 100,000 and 1,000,000
+ * stored interactions are bench/cooc.mjs's (they are kept at ingest: there is no rebuild
+ * per pull left to time). It prints figures and never fails on speed.
  *
  *   npm run build && node bench/collector.mjs [--events 100000] [--batch 50] [--clients 8]
- *     [--rounds 2] [--baseline <git ref>|none] [--visitors-per-batch 0] [--interactions 1000000] [--keys]
+ *     [--rounds 2] [--baseline <git ref>|none] [--visitors-per-batch 0] [--keys]
  *
  * `--visitors-per-batch 0` (the default) gives each event a random one of 5,000 visitors;
  * `1` makes each batch one visitor's, which is how the SDK sends (one browser's outbox).
@@ -20,7 +21,6 @@
  * the summary rows. The child process, the baseline's build and the HTTP helpers are in
  * bench/collector-lib.mjs.
  */
-import Database from 'better-sqlite3';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
@@ -60,7 +60,6 @@ export async function run(args = []) {
       rounds: { type: 'string', default: '2' },
       baseline: { type: 'string', default: BASELINE_REF },
       'visitors-per-batch': { type: 'string', default: '0' },
-      interactions: { type: 'string', default: '1000000' },
       keys: { type: 'boolean', default: false },
     },
   });
@@ -121,7 +120,7 @@ export async function run(args = []) {
       console.log(`  with keys / open: events/s ×${ratio.toFixed(3)} (${verdict}), CPU per event ×${(cpu('with keys') / cpu('current')).toFixed(3)}`);
       rows.push({ metric: 'ingest with write keys / open', value: `×${ratio.toFixed(3)}`, note: `${verdict}; CPU per event ×${(cpu('with keys') / cpu('current')).toFixed(3)}` });
     }
-    const { memory, peak, url, agent, dbFile } = last;
+    const { memory, peak, url, agent } = last;
     console.log(`  current's last run: batch latency ms p50 ${last.p50.toFixed(1)}, p95 ${last.p95.toFixed(1)}, p99 ${last.p99.toFixed(1)}, max ${last.max.toFixed(1)}`);
     console.log(`  server memory: rss ${mb(memory.rss)} MB (peak ${mb(peak.rss)}), heap used ${mb(memory.heapUsed)} MB (peak ${mb(peak.heapUsed)}), heap total ${mb(memory.heapTotal)} MB`);
     rows.push({ metric: 'server RSS', value: `${mb(peak.rss)} MB`, note: 'peak during ingest' }, { metric: 'server heap used', value: `${mb(peak.heapUsed)} MB`, note: 'peak during ingest' });
@@ -132,7 +131,6 @@ export async function run(args = []) {
       rows.push({ metric: `GET ${label}`, value: `${ms.toFixed(1)} ms`, note: `${status}, ${(text.length / 1024).toFixed(1)} KB` });
       console.log(`  GET ${path}: ${status}, ${(text.length / 1024).toFixed(1)} KB in ${ms.toFixed(1)} ms`);
     }
-    rows.push(...(await rebuildFigures(url, dbFile, Number(values.interactions))));
     return rows;
   } finally {
     await last?.close?.();
@@ -197,56 +195,6 @@ async function ingest(file, bodies, total, warm, clients, keep = false, { server
     await close();
     throw error;
   }
-}
-
-// A site with `count` interactions written straight into the database (ingesting them over
-// HTTP would take a minute), then its first /v1/cooccurrence, which waits for the rebuild,
-// while a client asks /healthz every 10 ms, as a load balancer would (asking flat out would
-// mostly measure the benchmark taking the CPU from the rebuild).
-async function rebuildFigures(url, dbFile, count) {
-  const site = 'bench-rebuild';
-  const db = new Database(dbFile);
-  const insert = db.prepare('INSERT INTO interactions (site, kind, product_id, visitor, time, order_id) VALUES (?, ?, ?, ?, ?, ?)');
-  let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  const start = Date.UTC(2024, 4, 1);
-  // Visitors browsing 5,000 products in sessions of 2-6 views near one another, one in five ending in an order.
-  db.transaction(() => {
-    for (let v = 0, written = 0; written < count; v++) {
-      let time = start + Math.floor(random() * 29 * 864e5);
-      const around = Math.floor(random() * 5000);
-      for (let k = 2 + Math.floor(random() * 5); k > 0 && written < count; k--, written++) {
-        insert.run(site, 'view', `p${(around + Math.floor(random() * 40)) % 5000}`, `v${v}`, (time += 60_000), null);
-      }
-      if (random() < 0.2) for (let k = 1 + Math.floor(random() * 3); k > 0 && written < count; k--, written++) insert.run(site, 'buy', `p${(around + k) % 5000}`, `v${v}`, time, `o${v}`);
-    }
-  })();
-  db.close();
-  // Fresh connections: the ingest's kept-alive ones may have been closed while idle during the insert.
-  const agent = new Agent({ keepAlive: true, maxSockets: 2 });
-  const started = performance.now();
-  let done = false;
-  const table = get(`${url}/v1/cooccurrence?site=${site}`, agent).finally(() => (done = true));
-  const health = [];
-  while (!done) {
-    const t = performance.now();
-    await get(`${url}/healthz`, agent);
-    health.push(performance.now() - t);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const { status, text } = await table;
-  const rebuildMs = performance.now() - started;
-  const t = performance.now();
-  await get(`${url}/v1/cooccurrence?site=${site}`, agent);
-  const cachedMs = performance.now() - t;
-  agent.destroy();
-  const [p50, p95, max] = [median(health), quantile(health, 0.95), Math.max(...health)].map((x) => x.toFixed(1));
-  console.log(`collector rebuild: ${count} interactions, GET /v1/cooccurrence ${status}, ${(text.length / 1024).toFixed(0)} KB after ${(rebuildMs / 1000).toFixed(2)} s (cached: ${cachedMs.toFixed(1)} ms)`);
-  console.log(`  GET /healthz meanwhile, ${health.length} requests 10 ms apart: median ${p50} ms, p95 ${p95} ms, max ${max} ms`);
-  return [
-    { metric: 'co-occurrence rebuild', value: `${(rebuildMs / 1000).toFixed(2)} s`, note: `${count} interactions, first request waits for it` },
-    { metric: '/healthz during rebuild', value: `${p50} ms median`, note: `p95 ${p95} ms, max ${max} ms over ${health.length} requests` },
-  ];
 }
 
 // A plausible mix of what the SDK sends, pre-serialised so that the clients spend their

@@ -31,6 +31,8 @@ const BENCHES = [
   { name: 'report (collector)', file: 'report.mjs' },
   // Issue #14: webhook deliveries per second to a loopback receiver (~15 s).
   { name: 'webhooks (collector)', file: 'webhooks.mjs' },
+  // Issue #16: /v1/cooccurrence and /v1/popular at 100,000 and 1,000,000 stored interactions, and the hook's CPU at ingest (~2 min).
+  { name: 'co-occurrence (collector)', file: 'cooc.mjs' },
 ];
 /** Written separately; run last when it exists. */
 // Ingest against the collector before the report aggregates (issue #13) and, in the same

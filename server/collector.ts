@@ -8,6 +8,7 @@ import { createAdminGuard } from './admin';
 import { createConfigSource } from './config-source';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
 import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
+import { createCoocService } from './cooc/service';
 import { createCors, DEMO_ORIGIN } from './cors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createVisitorLookup } from './erasure/lookup';
@@ -15,7 +16,6 @@ import { createErasureStore } from './erasure/store';
 import { createEventStore } from './event-store';
 import { placementRules } from './exposure-rules';
 import { createRetention, type RetentionResult } from './retention';
-import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
 import { loadSites, openSites, sitesFrom } from './sites';
 import { createWriteLimiter, type RateLimits } from './rate-limit';
@@ -46,12 +46,11 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
   busyTimeoutMs?: number;
   /** Sites whose tables and configs are held in memory at most (default 1,000; least recently used dropped first). */
   maxSites?: number;
-  /** How long a pull waits for its site's rebuild before serving the last table, in ms (default 200). */
+  /** How long a pull waits for its site's changed lists to be recomputed before serving the last table, in ms (default 200). */
   rebuildWaitMs?: number;
   /**
-   * The module the rebuild worker thread runs: one that imports server/rebuild-worker.ts.
-   * Default: the built collector (dist/collector.mjs) itself. Running from the
-   * TypeScript source (the tests), give a built one.
+   * Unused since pulls read co-occurrence and popularity kept at ingest (server/cooc/):
+   * no worker rebuilds them from the history. Accepted so existing callers still start.
    */
   rebuildWorker?: URL;
   /**
@@ -121,17 +120,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest], placementRules(config));
-  const rebuilder = createRebuilder({
-    store,
-    file: file === ':memory:' ? undefined : file,
-    options: COLLECTOR_COOCCURRENCE,
-    workerUrl: options.rebuildWorker ?? new URL(import.meta.url),
-    clock,
-  });
+  const cooc = createCoocService(db, COLLECTOR_COOCCURRENCE, clock, (site, error) =>
+    problem(`co-occurrence refresh failed: ${(error as Error)?.message}`, `refreshing the co-occurrence lists of site ${site} failed: ${(error as Error)?.stack ?? error}`), maxSites,
+  );
+  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest, cooc.ingest], placementRules(config));
   const tables = createTableCache({
-    version: store.productsVersion,
-    rebuild: rebuilder.rebuild,
+    version: cooc.version,
+    rebuild: cooc.tables,
     maxSites,
     waitMs: options.rebuildWaitMs,
     onError: (site, error) => problem(`rebuild failed: ${(error as Error)?.message}`, `rebuilding the tables of site ${site} failed: ${(error as Error)?.stack ?? error}`),
@@ -152,7 +147,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const shutdown = async () => {
     await triggers.close();
     problem.close();
-    await Promise.all([rebuilder.close(), retention.close()]);
+    cooc.close();
+    await retention.close();
     // Closing checkpoints the WAL into the main file.
     db.close();
   };

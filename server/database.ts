@@ -3,6 +3,7 @@
  */
 import Database from 'better-sqlite3';
 import { rebuildAggregates } from './aggregate-replay';
+import { COOC_TABLES } from './cooc/schema';
 import { IDENTITY_TABLES } from './identity';
 import { ERASURE_TABLES } from './erasure/schema';
 import { TRIGGER_TABLES } from './triggers/tables';
@@ -124,8 +125,12 @@ CREATE TABLE IF NOT EXISTS row_clicks (
 // Each statement is CREATE … IF NOT EXISTS, so a part can be added before the schema is released.
 const SCHEMA_V2 = [REPORT_TABLES, IDENTITY_TABLES, TRIGGER_TABLES, WEBHOOK_TABLES, ERASURE_TABLES].join('');
 
+// Version 3: co-occurrence and popularity kept at ingest (server/cooc/schema.ts). Their
+// rows for interactions stored before are built at start (server/cooc/replay.ts).
+const SCHEMA_V3 = COOC_TABLES;
+
 /** The schema version this collector writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The busy timeout writes wait for another connection's write lock, in ms, unless told otherwise. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 100;
@@ -188,7 +193,9 @@ function configure(db: Db, busyTimeoutMs: number): void {
 /**
  * Brings the schema to {@link SCHEMA_VERSION}: a new file gets every table; a version-1
  * file gets the version-2 tables, then `rebuild` (run in the same transaction) derives
- * their rows from the stored events, so an upgrade loses nothing it could have counted.
+ * their rows from the stored events, so an upgrade loses nothing it could have counted;
+ * a version-1 or 2 file gets the version-3 tables, whose rows the collector builds from
+ * the stored interactions when it starts.
  * A current file is not written to at all, so a collector starts while a backup holds
  * the write lock. Throws for a file written by a newer collector.
  */
@@ -199,10 +206,13 @@ export function migrate(db: Db, rebuild: (db: Db) => void): void {
     throw new Error(`the database was written by a newer collector (schema ${version}; this one knows ${SCHEMA_VERSION}); upgrade attune`);
   }
   db.transaction(() => {
-    if (version === 0) db.exec(SCHEMA + SCHEMA_V2);
+    if (version === 0) db.exec(SCHEMA + SCHEMA_V2 + SCHEMA_V3);
     else {
-      db.exec(SCHEMA_V2);
-      rebuild(db);
+      if (version < 2) {
+        db.exec(SCHEMA_V2);
+        rebuild(db);
+      }
+      db.exec(SCHEMA_V3);
     }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

@@ -45,6 +45,9 @@ export const VISITOR_TABLES: readonly { table: string; column: string }[] = [
   { table: 'trigger_carts', column: 'visitor' },
   { table: 'trigger_pending', column: 'visitor' },
   { table: 'webhook_deliveries', column: 'visitor' },
+  // Co-occurrence's open baskets per visitor (server/cooc/schema.ts). Its pairs and counts
+  // name no visitor: sums over many, which stay, like the report's daily rows.
+  { table: 'cooc_sessions', column: 'visitor' },
 ];
 
 /**

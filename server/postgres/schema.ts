@@ -14,8 +14,13 @@
  * SQLite's `aggregate_mark` (a mark "every id up to N is folded" is wrong when ids from a
  * sequence commit out of order), and a change token per site and table in the database.
  *
+ * Migration 3 is SQLite's schema 3: co-occurrence and popularity kept at ingest
+ * (server/cooc/schema.ts).
+ *
  * A released migration is never edited: a change is a new migration at the end.
  */
+
+import { COOC_TABLES_POSTGRES } from '../cooc/schema';
 
 /** One step of the schema. */
 export interface Migration {
@@ -259,6 +264,7 @@ CREATE TABLE change_tokens (
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'the tables of SQLite schema 2', sql: CORE + REPORT + IDENTITY + TRIGGERS + WEBHOOKS + ERASURE },
   { version: 2, name: 'the fold queue and change tokens for many collectors', sql: MANY_WRITERS },
+  { version: 3, name: 'co-occurrence and popularity kept at ingest', sql: COOC_TABLES_POSTGRES },
 ];
 
 /** The schema version this collector writes on PostgreSQL. */

@@ -159,13 +159,43 @@ const compact = (x: number) => {
   return e < 0 ? Math.round(x * 10 ** -e) / 10 ** -e : Math.round(x / 10 ** e) * 10 ** e;
 };
 
-type Scoring = Required<Pick<CooccurrenceOptions, 'top' | 'minCount' | 'score' | 'shrink' | 'proximity'>>;
+/** Rounds a score as the table prints it: four significant digits (plain counts stay exact integers). */
+export const roundScore = (x: number): number => (Number.isInteger(x) ? x : compact(x));
+
+/** The resolved options a pair is scored and ranked with. */
+export type Scoring = Required<Pick<CooccurrenceOptions, 'top' | 'minCount' | 'score' | 'shrink' | 'proximity'>>;
+
+/**
+ * A pair's (proximity-weighted) weight on a grid of 2⁻³², so that a sum added up in
+ * another order (the collector's incremental state adds a pair's baskets as they
+ * come) gives the same double, and ties between pairs break the same way.
+ */
+export const gridWeight = (weight: number): number => Math.round(weight * 4294967296) / 4294967296;
+
+/**
+ * A pair's score from its weight, its shared baskets `count`, the baskets holding each
+ * product (`ni`, `nj`) and all baskets `n` (see {@link CooccurrenceOptions.score}).
+ */
+export function pairScore(weight: number, count: number, ni: number, nj: number, n: number, o: Pick<Scoring, 'score' | 'shrink'>): number {
+  const w = gridWeight(weight);
+  return o.score === 'cosine' ? w / (Math.sqrt(ni * nj) + o.shrink) : o.score === 'lift' ? ((w * n) / (ni * nj)) * (count / (count + o.shrink)) : w;
+}
+
+/** The distance weights by position gap less one (`span` of them: 1 without proximity, else 64). */
+export const proximityWeights = (proximity: number): number[] =>
+  Array.from({ length: proximity === 1 ? 1 : 64 }, (_, d) => proximity ** d);
+
+/** Resolves {@link CooccurrenceOptions} to their defaults. */
+export function resolveOptions(options: CooccurrenceOptions = {}): Scoring & { sessionGapMs: number; maxBasket: number } {
+  const { top = 10, sessionGapMs = 30 * 60_000, maxBasket = 50, minCount = 1, score = 'count', shrink = 5, proximity = 1 } = options;
+  return { top, sessionGapMs, maxBasket, minCount, score, shrink, proximity: proximity > 0 && proximity < 1 ? proximity : 1 };
+}
 
 // Counts each distinct pair (a run of keys equal but for the distance) and scores it.
 // Returns the pairs as parallel arrays: products a and b, and the score.
 function scoredPairs(baskets: readonly number[][], n: number, o: Scoring): { a: Int32Array; b: Int32Array; score: Float64Array; size: number } {
-  const span = o.proximity === 1 ? 1 : 64;
-  const weights = Array.from({ length: span }, (_, d) => o.proximity ** d);
+  const weights = proximityWeights(o.proximity);
+  const span = weights.length;
   const inBaskets = new Float64Array(n);
   for (const basket of baskets) for (const i of basket) inBaskets[i]++;
   const keys = pairKeys(baskets, n, span);
@@ -183,12 +213,7 @@ function scoredPairs(baskets: readonly number[][], n: number, o: Scoring): { a: 
     if (count >= o.minCount) {
       const i = (a[size] = Math.floor(pair / n));
       const j = (b[size] = pair - i * n);
-      score[size++] =
-        o.score === 'cosine'
-          ? weight / (Math.sqrt(inBaskets[i] * inBaskets[j]) + o.shrink)
-          : o.score === 'lift'
-            ? ((weight * baskets.length) / (inBaskets[i] * inBaskets[j])) * (count / (count + o.shrink))
-            : weight;
+      score[size++] = pairScore(weight, count, inBaskets[i], inBaskets[j], baskets.length, o);
     }
     start = end;
   }
@@ -230,7 +255,7 @@ function neighbours(baskets: readonly number[][], ids: string[], o: Scoring): Ne
       best[at] = k;
     }
     // Rounded once kept; plain counts stay exact integers, whatever their size.
-    for (let r = 0; r < kept; r++) lists[i].push([ids[other[best[r]]], Number.isInteger(value[best[r]]) ? value[best[r]] : compact(value[best[r]])]);
+    for (let r = 0; r < kept; r++) lists[i].push([ids[other[best[r]]], roundScore(value[best[r]])]);
   }
   return lists;
 }
@@ -250,8 +275,7 @@ function neighbours(baskets: readonly number[][], ids: string[], o: Scoring): Ne
  * @example cooccurrence(interactions, { score: 'cosine', shrink: 5, proximity: 0.9, top: 20 }) // what "for you" ranks best with
  */
 export function cooccurrence(interactions: readonly Interaction[], options: CooccurrenceOptions = {}): CooccurrenceTable {
-  const { top = 10, sessionGapMs = 30 * 60_000, maxBasket = 50, minCount = 1, score = 'count', shrink = 5, proximity = 1 } = options;
-  const scoring: Scoring = { top, minCount, score, shrink, proximity: proximity > 0 && proximity < 1 ? proximity : 1 };
+  const { sessionGapMs, maxBasket, ...scoring } = resolveOptions(options);
   const views: Interaction[] = [];
   const buys: Interaction[] = [];
   for (const i of interactions) (i.kind === 'buy' ? buys : views).push(i);

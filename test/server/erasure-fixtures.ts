@@ -18,9 +18,10 @@ export const PER_VISITOR: Record<string, string> = {
   trigger_carts: 'visitor = @v',
   trigger_pending: 'visitor = @v',
   webhook_deliveries: 'visitor = @v',
+  cooc_sessions: 'visitor = @v',
 };
 /** The tables every visitor of {@link visitorEvents} has rows in (under its anonymous id or user id). */
-export const ALWAYS = ['events', 'interactions', 'cohort_members', 'visitor_days', 'row_clicks', 'erasure_keys'];
+export const ALWAYS = ['events', 'interactions', 'cohort_members', 'visitor_days', 'row_clicks', 'erasure_keys', 'cooc_sessions'];
 
 /** Waits until the batch's events are folded into the per-visitor rows (server/aggregate-fold.ts folds a moment later). */
 export async function folded(dbFile: string, site: string, visitor: string, also?: string): Promise<void> {
@@ -35,8 +36,8 @@ export async function folded(dbFile: string, site: string, visitor: string, also
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-/** Aggregates without personal data: an erasure leaves them as they were. */
-export const AGGREGATES = ['cohort_daily', 'daily_counts', 'day_links', 'variant_stats'];
+/** Aggregates without personal data: an erasure leaves them as they were (co-occurrence's pairs, baskets and popularity too). */
+export const AGGREGATES = ['cohort_daily', 'daily_counts', 'day_links', 'variant_stats', 'cooc_pairs', 'cooc_products', 'cooc_popular'];
 
 export const hashOf = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

@@ -54,75 +54,50 @@ async function collectorWith(interactions: Interaction[], rebuildWaitMs: number)
   return { collector, file };
 }
 
-// Times sequential /healthz requests until `done` settles.
-async function healthzWhile(url: string, done: Promise<unknown>): Promise<number[]> {
-  let settled = false;
-  void done.finally(() => (settled = true));
-  const times: number[] = [];
-  while (!settled) {
-    const start = performance.now();
-    const res = await fetch(`${url}/healthz`);
-    await res.arrayBuffer();
-    times.push(performance.now() - start);
-  }
-  return times;
-}
-
-describe('rebuilding /v1/cooccurrence and /v1/popular off the event loop', () => {
-  it('keeps /healthz answering (95 % within 100 ms) while 300,000 interactions are rebuilt, and serves what the shared functions compute', async () => {
+describe('co-occurrence and popularity kept at ingest, over a history stored before them', () => {
+  // A file from before schema 3 (or state built with other options) holds interactions and
+  // no state: the collector rebuilds it from them at start (server/cooc/replay.ts). Pulls then
+  // read the stored lists: the rebuild per pull (and /healthz timed while it ran) is gone,
+  // so these tests are about the result.
+  it('rebuilds the state of 300,000 stored interactions at start and serves what the shared functions compute', async () => {
     const interactions = history(300_000);
     const { collector: c } = await collectorWith(interactions, 200);
-    const started = performance.now();
-    const table = fetch(`${c.url}/v1/cooccurrence?site=${SITE}`).then((r) => r.text());
-    const latencies = await healthzWhile(c.url, table);
-    const rebuildMs = performance.now() - started;
-    // The rebuild must take long enough for the bounds to mean anything (run on the event loop,
-    // it held /healthz that long). On a loaded 2-core machine the scheduler alone can delay a
-    // request by 100 ms or more now and then, so the bounds are on the typical and the worst
-    // request: neither may come near the rebuild's duration.
-    expect(rebuildMs).toBeGreaterThan(250);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    expect(sorted.length).toBeGreaterThan(20);
-    expect(sorted[Math.floor(sorted.length * 0.95)]).toBeLessThan(100);
-    expect(sorted.at(-1)).toBeLessThan(rebuildMs / 3);
-    expect(await table).toBe(JSON.stringify(cooccurrence(interactions, COLLECTOR_COOCCURRENCE)));
+    expect(await (await fetch(`${c.url}/v1/cooccurrence?site=${SITE}`)).text()).toBe(JSON.stringify(cooccurrence(interactions, COLLECTOR_COOCCURRENCE)));
     expect(await (await fetch(`${c.url}/v1/popular?site=${SITE}`)).text()).toBe(JSON.stringify(popularResponse(SITE, interactions, NOW)));
-  }, 30_000);
+  }, 60_000);
 
-  it('serves the last table while a rebuild runs, then the new one', async () => {
-    const { collector: c } = await collectorWith(history(50_000), 0);
+  it('adds a new batch to that state: the next pull serves it, equal to a full recompute', async () => {
+    const interactions = history(50_000);
+    const { collector: c } = await collectorWith(interactions, 0);
     const first = await fetch(`${c.url}/v1/cooccurrence?site=${SITE}`);
     const etag = first.headers.get('etag');
     await first.arrayBuffer();
-    const batch = batchOf([trackEvent('Order Completed', { order_id: 'new', products: [{ product_id: 'fresh-a' }, { product_id: 'fresh-b' }] }, { timestamp: new Date(NOW).toISOString() })]);
+    const batch = batchOf([trackEvent('Order Completed', { order_id: 'new', products: [{ product_id: 'fresh-a' }, { product_id: 'p1' }] }, { anonymousId: 'late', timestamp: new Date(NOW).toISOString() })]);
     const posted = await fetch(`${c.url}/v1/batch?site=${SITE}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batch) });
     expect((await posted.json()).stored).toBe(1);
-    // Stale and waiting 0 ms: the last table at once, however many ask.
-    const during = await Promise.all(Array.from({ length: 5 }, () => fetch(`${c.url}/v1/cooccurrence?site=${SITE}`)));
-    for (const res of during) expect(res.headers.get('etag')).toBe(etag);
-    await Promise.all(during.map((r) => r.arrayBuffer()));
-    let table: Record<string, unknown> = {};
-    for (let tries = 0; tries < 200 && !table['fresh-a']; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      table = await (await fetch(`${c.url}/v1/cooccurrence?site=${SITE}`)).json();
-    }
-    expect(table['fresh-a']).toEqual({ viewed: [], bought: [['fresh-b', 0.1667]] });
-  }, 30_000);
+    // Waiting 0 ms, and still the new table: only the lists of the products the order touched are recomputed.
+    const next = await fetch(`${c.url}/v1/cooccurrence?site=${SITE}`, { headers: { 'If-None-Match': etag! } });
+    expect(next.status).toBe(200);
+    const all: Interaction[] = [...interactions, ...['fresh-a', 'p1'].map((productId): Interaction => ({ kind: 'buy', productId, visitor: 'late', time: NOW, order: 'new' }))];
+    expect(await next.text()).toBe(JSON.stringify(cooccurrence(all, COLLECTOR_COOCCURRENCE)));
+  }, 60_000);
 
-  it('answers a site without interactions at once, without a worker', async () => {
+  it('answers a site without interactions at once', async () => {
     const { collector: c } = await collectorWith([], 0);
     expect(await (await fetch(`${c.url}/v1/cooccurrence?site=nobody`)).json()).toEqual({});
     expect((await (await fetch(`${c.url}/v1/popular?site=nobody`)).json()).asOf).toBeNull();
   });
 });
 
-describe('an in-memory database, which only the main thread can read', () => {
-  it('streams the rows to the worker in pages and serves the same tables', async () => {
+describe('an in-memory database', () => {
+  // Timestamps no later than the collector's clock: popularity of a product with interactions
+  // ahead of it differs by rule (src/recommend/popularity-state.ts).
+  it('serves the same tables', async () => {
     const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
     dir = await mkdtemp(join(tmpdir(), 'attune-rebuild-'));
     collector = memory;
     const events = Array.from({ length: 3000 }, (_, i) =>
-      trackEvent('Product Viewed', { product_id: `p${(i * 7) % 50}` }, { anonymousId: `v${Math.floor(i / 4)}`, timestamp: new Date(NOW - 864e5 + i * 60_000).toISOString() }),
+      trackEvent('Product Viewed', { product_id: `p${(i * 7) % 50}` }, { anonymousId: `v${Math.floor(i / 4)}`, timestamp: new Date(NOW - 3 * 864e5 + i * 60_000).toISOString() }),
     );
     for (let i = 0; i < events.length; i += 500) {
       await fetch(`${memory.url}/v1/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batchOf(events.slice(i, i + 500))) });

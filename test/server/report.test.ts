@@ -282,7 +282,7 @@ describe('the schema upgrade', () => {
       await upgraded.close();
     }
     const check = new Database(dbFile, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     check.close();
   });
 });

@@ -41,7 +41,12 @@ describe('retention', { timeout: 60_000 }, () => {
     await post('short', views(200, now - 1000, 'new'));
     await new Promise((resolve) => setTimeout(resolve, 400)); // folded into the aggregates
     const sums = aggregates(c.dbFile);
+    // Co-occurrence and popularity are kept apart from the raw interactions: the pulls do not change.
+    const pulls = () => Promise.all(['/v1/cooccurrence', '/v1/popular'].map(async (path) => (await fetch(`${c!.url}${path}?site=short`)).text()));
+    const served = await pulls();
+    expect(JSON.parse(served[0]).p0.viewed.length).toBeGreaterThan(0);
     expect(await c.sweepRetention()).toEqual({ events: 2500, interactions: 2500 });
+    expect(await pulls()).toEqual(served);
     expect(c.count('events', "site = 'short'")).toBe(200);
     expect(c.count('events', "site = 'short' AND anonymous_id LIKE 'old-%'")).toBe(0);
     expect(c.count('interactions', "site = 'short'")).toBe(200);

@@ -1,0 +1,138 @@
+/**
+ * A site's pull tables from the stored rows: `/v1/cooccurrence` from the served lists
+ * (`cooc_top`), `/v1/popular` from the decayed scores (`cooc_popular`).
+ *
+ * The co-occurrence body is made of one piece per product, held per site (`maxSites` at
+ * most) and rebuilt only for the products whose lists changed since: a pull after a batch
+ * reads those few products' rows and joins the pieces, instead of every row of the site.
+ * (`lift` reads all rows each time: its factor N changes every value with each basket.)
+ */
+import type { Neighbours } from '../../src/recommend/cooccurrence';
+import { servedTable, type Kind } from '../../src/recommend/cooccurrence-state';
+import { countsOf, decayedAt } from '../../src/recommend/popularity-state';
+import type { Db } from '../database';
+import { createLru } from '../lru';
+import { POPULAR_HALF_LIFE_DAYS, type PopularResponse } from '../popular-cache';
+import { etagOf } from '../respond';
+import type { CachedTable, Tables } from '../tables';
+import type { CoocSettings } from './options';
+
+const cached = (body: string): CachedTable => ({ body, etag: etagOf(body) });
+
+const byScore = ([a, x]: [string, number], [b, y]: [string, number]) => y - x || (a < b ? -1 : a > b ? 1 : 0);
+
+// JSON.stringify writes an object's array-index keys first, in numeric order, then the
+// others in insertion order (sorted here): the joined pieces must come in that order.
+const isIndex = (key: string) => /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) <= 4294967294;
+const keyOrder = (a: string, b: string) => {
+  const [ia, ib] = [isIndex(a), isIndex(b)];
+  if (ia !== ib) return ia ? -1 : 1;
+  if (ia) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+
+/** A site's tables from its stored rows. */
+export interface Serve {
+  /** Both tables of the site; `now` is the collector's clock, which popularity decays to at the latest. */
+  tables(site: string, now: number): Tables;
+  /** Tells that these products' lists changed (the refresh calls it). */
+  changed(site: string, products: Iterable<string>): void;
+}
+
+interface Pieces {
+  pieces: Map<string, string>;
+  order: string[] | null;
+  stale: Set<string>;
+}
+
+/** Prepares the statements; `maxSites` bounds the sites whose pieces are held. */
+export function createServe(db: Db, { scoring, rates }: CoocSettings, maxSites: number): Serve {
+  const siteRow = db.prepare<[string], { view_baskets: number; buy_baskets: number; latest: number | null }>(
+    'SELECT view_baskets, buy_baskets, latest FROM cooc_sites WHERE site = ?',
+  );
+  const allTop = db.prepare<[string], { kind: Kind; product: string; other: string; score: number }>('SELECT kind, product, other, score FROM cooc_top WHERE site = ?');
+  const productTop = db.prepare<[string, string], { kind: Kind; other: string; score: number }>('SELECT kind, other, score FROM cooc_top WHERE site = ? AND kind IN (\'view\', \'buy\') AND product = ?');
+  const popular = db.prepare<[string], { product: string; anchor: number; counts: number; trending: number }>(
+    'SELECT product, anchor, counts, trending FROM cooc_popular WHERE site = ?',
+  );
+  const held = createLru<string, Pieces>(maxSites);
+
+  const piece = (product: string, lists: Partial<Record<Kind, Neighbours>>): string | undefined => {
+    const table = servedTable(new Map([[product, lists]]));
+    const entry = table[product];
+    return entry && `${JSON.stringify(product)}:${JSON.stringify(entry)}`;
+  };
+  const listsOf = (rows: Iterable<{ kind: Kind; other: string; score: number }>) => {
+    const lists: Partial<Record<Kind, Neighbours>> = {};
+    for (const { kind, other, score } of rows) (lists[kind] ??= []).push([other, score]);
+    for (const list of Object.values(lists)) list.sort(byScore);
+    return lists;
+  };
+
+  const cooccurrenceBody = (site: string, row: ReturnType<typeof siteRow.get>): string => {
+    if (scoring.score === 'lift') {
+      const lists = new Map<string, Partial<Record<Kind, Neighbours>>>();
+      for (const { kind, product, other, score } of allTop.iterate(site)) {
+        let entry = lists.get(product);
+        if (!entry) lists.set(product, (entry = {}));
+        (entry[kind] ??= []).push([other, score]);
+      }
+      for (const entry of lists.values()) for (const list of Object.values(entry)) list.sort(byScore);
+      return JSON.stringify(servedTable(lists, row ? { view: row.view_baskets, buy: row.buy_baskets } : undefined));
+    }
+    let site_ = held.get(site);
+    if (!site_) {
+      const rows = new Map<string, { kind: Kind; other: string; score: number }[]>();
+      for (const r of allTop.iterate(site)) {
+        const list = rows.get(r.product);
+        if (list) list.push(r);
+        else rows.set(r.product, [r]);
+      }
+      const pieces = new Map<string, string>();
+      for (const [product, list] of rows) {
+        const text = piece(product, listsOf(list));
+        if (text) pieces.set(product, text);
+      }
+      held.set(site, (site_ = { pieces, order: null, stale: new Set() }));
+    }
+    for (const product of site_.stale) {
+      const text = piece(product, listsOf(productTop.all(site, product)));
+      const had = site_.pieces.has(product);
+      if (text) site_.pieces.set(product, text);
+      else site_.pieces.delete(product);
+      if (had !== (text !== undefined)) site_.order = null;
+    }
+    site_.stale.clear();
+    site_.order ??= [...site_.pieces.keys()].sort(keyOrder);
+    const pieces = site_.pieces;
+    return `{${site_.order.map((product) => pieces.get(product)).join(',')}}`;
+  };
+
+  return {
+    tables(site, now) {
+      const row = siteRow.get(site);
+      const latest = row?.latest ?? null;
+      const asOf = latest === null ? null : Math.min(latest, now);
+      const counts: [string, number][] = [];
+      const trending: [string, number][] = [];
+      if (asOf !== null) {
+        for (const p of popular.iterate(site)) {
+          counts.push([p.product, decayedAt({ anchor: p.anchor, score: p.counts }, asOf, rates.counts)]);
+          trending.push([p.product, decayedAt({ anchor: p.anchor, score: p.trending }, asOf, rates.trending)]);
+        }
+      }
+      const body: PopularResponse = {
+        site,
+        asOf: asOf === null ? null : new Date(asOf).toISOString(),
+        halfLifeDays: { counts: POPULAR_HALF_LIFE_DAYS.counts, trending: POPULAR_HALF_LIFE_DAYS.trending },
+        counts: countsOf(counts),
+        trending: countsOf(trending),
+      };
+      return { cooccurrence: cached(cooccurrenceBody(site, row)), popular: cached(JSON.stringify(body)) };
+    },
+    changed(site, products) {
+      const pieces = held.get(site);
+      if (pieces) for (const p of products) pieces.stale.add(p);
+    },
+  };
+}
