@@ -13,11 +13,106 @@
  * and a day's active visitors are the sum of its links. A day arriving out of order
  * (an outbox sent late) is put in its place in the chain, and the link of the day
  * after it is moved, so the counts stay exact.
+ *
+ * {@link placeDays} is the pure part (a fold's new days against its visitors' stored
+ * chains); {@link createVisitorDays} is a shell over it that reads and writes one batch.
  */
 import type { Db } from './database';
+import { keyedReader } from './fold-load';
 
 /** Active days (`active`) and order days (`ordered`) are separate chains. */
 export type DayKind = 'active' | 'ordered';
+
+/** A `visitor_days` row. */
+export type DayRow = [site: string, visitor: string, kind: DayKind, day: number];
+/** A `day_links` delta: visitors added to (site, kind, day, prev_day); never 0. */
+export type LinkRow = [site: string, kind: string, day: number, prevDay: number, visitors: number];
+
+/** Stored chains by `site\0visitor\0kind`: each visitor's days, ascending. */
+export type DayChains = ReadonlyMap<string, readonly number[]>;
+
+const keyOf = (parts: readonly (string | number)[]) => parts.join('\0');
+
+/** The key of a chain in {@link DayChains}. */
+export const chainKey = (site: string, visitor: string, kind: string): string => keyOf([site, visitor, kind]);
+
+/** Index of the first day ≥ `day` in an ascending chain. */
+function firstAtOrAfter(chain: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = chain.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (chain[mid] < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Puts new days, in the order given, into their visitors' chains: the rows to insert
+ * and the links' deltas (summed per link, zero sums left out). Pure: `chains` is not
+ * changed; a day already in its chain (stored, or earlier in `days`) adds nothing.
+ */
+export function placeDays(chains: DayChains, days: Iterable<DayRow>): { visitorDays: DayRow[]; dayLinks: LinkRow[] } {
+  const touched = new Map<string, number[]>();
+  const inserts: DayRow[] = [];
+  const links = new Map<string, LinkRow>();
+  const link = (site: string, kind: string, day: number, prev: number, delta: number) => {
+    const id = keyOf([site, kind, day, prev]);
+    const row = links.get(id);
+    if (row) row[4] += delta;
+    else links.set(id, [site, kind, day, prev, delta]);
+  };
+  for (const row of days) {
+    const [site, visitor, kind, day] = row;
+    const id = chainKey(site, visitor, kind);
+    let chain = touched.get(id);
+    if (!chain) touched.set(id, (chain = [...(chains.get(id) ?? [])]));
+    const at = firstAtOrAfter(chain, day);
+    if (chain[at] === day) continue;
+    const prev = at > 0 ? chain[at - 1] : -1;
+    const next = at < chain.length ? chain[at] : undefined;
+    chain.splice(at, 0, day);
+    inserts.push(row);
+    link(site, kind, day, prev, 1);
+    // The day after it used to follow `prev`; it now follows `day`.
+    if (next !== undefined) {
+      link(site, kind, next, prev, -1);
+      link(site, kind, next, day, 1);
+    }
+  }
+  return { visitorDays: inserts, dayLinks: [...links.values()].filter((row) => row[4] !== 0) };
+}
+
+/** Reads the stored chains of (site, visitor) pairs with one statement. */
+export function createChainReader(db: Db): (visitors: readonly (readonly [string, string])[]) => Map<string, number[]> {
+  const read = keyedReader<{ site: string; visitor: string; kind: string; day: number }>(db, 'visitor_days', ['site', 'visitor'], 'site, visitor, kind, day');
+  return (visitors) => {
+    const chains = new Map<string, number[]>();
+    for (const { site, visitor, kind, day } of read(visitors)) {
+      const id = chainKey(site, visitor, kind);
+      const chain = chains.get(id);
+      if (chain) chain.push(day);
+      else chains.set(id, [day]);
+    }
+    // The primary key's order is (site, visitor, kind, day), but a reader must not rely on a plan.
+    for (const chain of chains.values()) chain.sort((a, b) => a - b);
+    return chains;
+  };
+}
+
+/** Prepares the writes of {@link placeDays}'s output, for the caller's transaction. */
+export function createDayWriter(db: Db): (changes: { visitorDays: readonly DayRow[]; dayLinks: readonly LinkRow[] }) => void {
+  const insert = db.prepare<DayRow>('INSERT INTO visitor_days (site, visitor, kind, day) VALUES (?, ?, ?, ?)');
+  const upsertLink = db.prepare<LinkRow>(
+    `INSERT INTO day_links (site, kind, day, prev_day, visitors) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (site, kind, day, prev_day) DO UPDATE SET visitors = day_links.visitors + excluded.visitors`,
+  );
+  return ({ visitorDays, dayLinks }) => {
+    for (const row of visitorDays) insert.run(...row);
+    for (const row of dayLinks) upsertLink.run(...row);
+  };
+}
 
 /** Records visitor days; changes to `day_links` are summed and written by {@link VisitorDays.flush}. */
 export interface VisitorDays {
@@ -29,51 +124,20 @@ export interface VisitorDays {
   clear(): void;
 }
 
-const keyOf = (parts: readonly (string | number)[]) => parts.join('\0');
-
-/** Prepares the statements over a migrated database. */
+/** A shell over {@link placeDays}: reads the added days' chains, places them, writes the result. */
 export function createVisitorDays(db: Db): VisitorDays {
-  // The visitor's first day on or after `day`: `day` itself if already recorded, else the next one.
-  const atOrAfter = db
-    .prepare<[string, string, string, number], { day: number }>('SELECT day FROM visitor_days WHERE site = ? AND visitor = ? AND kind = ? AND day >= ? ORDER BY day LIMIT 1');
-  const before = db
-    .prepare<[string, string, string, number], { day: number }>(
-      'SELECT day FROM visitor_days WHERE site = ? AND visitor = ? AND kind = ? AND day < ? ORDER BY day DESC LIMIT 1',
-    );
-  const insert = db.prepare<[string, string, string, number]>('INSERT INTO visitor_days (site, visitor, kind, day) VALUES (?, ?, ?, ?)');
-  const upsertLink = db.prepare<[string, string, number, number, number]>(
-    `INSERT INTO day_links (site, kind, day, prev_day, visitors) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (site, kind, day, prev_day) DO UPDATE SET visitors = visitors + excluded.visitors`,
-  );
-  let pending = new Map<string, [string, string, DayKind, number]>();
-
+  const readChains = createChainReader(db);
+  const write = createDayWriter(db);
+  let pending = new Map<string, DayRow>();
   return {
     add(site, visitor, kind, day) {
       const id = keyOf([site, visitor, kind, day]);
       if (!pending.has(id)) pending.set(id, [site, visitor, kind, day]);
     },
     flush() {
-      const links = new Map<string, [string, string, number, number, number]>();
-      const link = (site: string, kind: string, day: number, prev: number, delta: number) => {
-        const id = keyOf([site, kind, day, prev]);
-        const row = links.get(id);
-        if (row) row[4] += delta;
-        else links.set(id, [site, kind, day, prev, delta]);
-      };
-      for (const [site, visitor, kind, day] of pending.values()) {
-        const next = atOrAfter.get(site, visitor, kind, day)?.day;
-        if (next === day) continue;
-        const prev = before.get(site, visitor, kind, day)?.day ?? -1;
-        insert.run(site, visitor, kind, day);
-        link(site, kind, day, prev, 1);
-        // The day after it used to follow `prev`; it now follows `day`.
-        if (next !== undefined) {
-          link(site, kind, next, prev, -1);
-          link(site, kind, next, day, 1);
-        }
-      }
-      for (const row of links.values()) if (row[4] !== 0) upsertLink.run(...row);
+      const rows = [...pending.values()];
       pending = new Map();
+      write(placeDays(readChains(rows.map(([site, visitor]) => [site, visitor] as const)), rows));
     },
     clear() {
       pending = new Map();
