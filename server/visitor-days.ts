@@ -108,9 +108,15 @@ export function createDayWriter(db: Db): (changes: { visitorDays: readonly DayRo
     `INSERT INTO day_links (site, kind, day, prev_day, visitors) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (site, kind, day, prev_day) DO UPDATE SET visitors = day_links.visitors + excluded.visitors`,
   );
+  // A link a day arriving late took its last visitor from is deleted: a row of 0 would
+  // make the stored rows depend on where folds began (in one fold, +1 and −1 sum to no row).
+  const dropEmpty = db.prepare<[string, string, number, number]>('DELETE FROM day_links WHERE site = ? AND kind = ? AND day = ? AND prev_day = ? AND visitors = 0');
   return ({ visitorDays, dayLinks }) => {
     for (const row of visitorDays) insert.run(...row);
-    for (const row of dayLinks) upsertLink.run(...row);
+    for (const row of dayLinks) {
+      upsertLink.run(...row);
+      if (row[4] < 0) dropEmpty.run(row[0], row[1], row[2], row[3]);
+    }
   };
 }
 
