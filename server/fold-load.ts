@@ -34,10 +34,22 @@ export function keyedReader<Row>(db: Db, table: string, keyColumns: readonly str
   };
 }
 
-/** The distinct (site, visitor) keys of a list, in first-seen order. */
+const sameKey = (a: KeyTuple, b: KeyTuple) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * The distinct keys of a list, in first-seen order. A fold's events are sorted by
+ * visitor, so most keys repeat the one before: those are skipped without joining them.
+ */
 export function distinctKeys(keys: Iterable<KeyTuple>): KeyTuple[] {
   const seen = new Map<string, KeyTuple>();
+  let previous: KeyTuple | undefined;
   for (const key of keys) {
+    if (previous !== undefined && sameKey(key, previous)) continue;
+    previous = key;
     const id = key.join('\0');
     if (!seen.has(id)) seen.set(id, key);
   }
