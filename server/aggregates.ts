@@ -31,7 +31,8 @@ import type { ValidEvent } from './validate-event';
 import { foldAggregates, memberId, clickId, type AggregateChanges, type AggregateState, type FoldEvent, type Member, type MemberKey, type MemberRow, type ClickRow } from './aggregate-pure';
 import type { CohortRow, CountRow, VariantRow } from './aggregate-deltas';
 import { placementRules, type RulesOf } from './exposure-rules';
-import { distinctKeys, keyedReader, type KeyTuple } from './fold-load';
+import { jsonKeys, keyedReader, keysReader } from './fold-load';
+import { aggregateKeys, type AggregateKeys } from './aggregate-keys';
 import { createIdentities } from './identity';
 import { createChainReader, createDayWriter } from './visitor-days';
 
@@ -40,29 +41,33 @@ export { SESSION_GAP_MS, ROW_ATTRIBUTION_MS, SIGNAL_EVENTS, dayOf } from './aggr
 /** Adds the aggregates of newly stored events; call inside the transaction that stored them. */
 export type Aggregate = (events: readonly ValidEvent[]) => void;
 
-/** Reads the stored rows of a fold's (site, visitor) pairs, one statement per table. */
-export function createAggregateLoader(db: Db): (visitors: readonly KeyTuple[]) => AggregateState {
-  const readMembers = keyedReader<Member & { site: string; visitor: string; kind: string; subject: string; arm: string; grp: string }>(
-    db, 'cohort_members', ['site', 'visitor'], 'site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen',
+/** Reads the stored rows a fold can touch (aggregate-keys.ts), one statement per table. */
+export function createAggregateLoader(db: Db): (keys: AggregateKeys) => AggregateState {
+  const columns = 'site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen';
+  // The members the events name, and the `site` and `quiz` members of visitors with an order.
+  const readMembers = keysReader(
+    db,
+    `SELECT ${columns} FROM cohort_members WHERE (site, visitor, kind, subject, arm, grp) IN (${jsonKeys(6)})
+     UNION
+     SELECT ${columns} FROM cohort_members WHERE (site, visitor) IN (${jsonKeys(2)}) AND kind IN ('site', 'quiz')`,
   );
-  const readClicks = keyedReader<{ site: string; visitor: string; product_id: string; list_id: string; time: number }>(
-    db, 'row_clicks', ['site', 'visitor'], 'site, visitor, product_id, list_id, time',
-  );
+  const readClicks = keyedReader(db, 'row_clicks', ['site', 'visitor', 'product_id'], 'site, visitor, product_id, list_id, time');
   const readChains = createChainReader(db);
-  return (visitors) => {
+  return (keys) => {
     const members = new Map<string, { key: MemberKey; member: Member }>();
-    for (const { site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen } of readMembers(visitors)) {
+    const rows = readMembers(keys.members, keys.buyers);
+    for (const [site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen] of rows as MemberRow[]) {
       const key: MemberKey = [site, visitor, kind, subject, arm, grp];
       members.set(memberId(key), { key, member: { day, label, conversions, value, last_seen } });
     }
     const clicks = new Map<string, Map<string, number>>();
-    for (const { site, visitor, product_id, list_id, time } of readClicks(visitors)) {
-      const id = clickId(site, visitor, product_id);
+    for (const [site, visitor, productId, listId, time] of readClicks(keys.clicks) as ClickRow[]) {
+      const id = clickId(site, visitor, productId);
       const lists = clicks.get(id);
-      if (lists) lists.set(list_id, time);
-      else clicks.set(id, new Map([[list_id, time]]));
+      if (lists) lists.set(listId, time);
+      else clicks.set(id, new Map([[listId, time]]));
     }
-    return { members, clicks, chains: readChains(visitors as readonly (readonly [string, string])[]) };
+    return { members, clicks, chains: readChains(keys.chains) };
   };
 }
 
@@ -120,7 +125,7 @@ export function createAggregate(db: Db, rulesOf: RulesOf = placementRules(undefi
     // visitor across devices; the fold's identify and alias links are learned first.
     const visitorOf = identities.resolve(events);
     const folded: FoldEvent[] = events.map((event) => ({ event, visitor: visitorOf(event) }));
-    const state = load(distinctKeys(folded.map(({ event, visitor }) => [event.site, visitor])));
+    const state = load(aggregateKeys(folded));
     write(foldAggregates(state, folded, rulesOf));
   };
 }

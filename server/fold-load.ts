@@ -1,37 +1,46 @@
 /**
  * Reading a fold's stored rows with one statement per table, whatever the number of
  * visitors in the fold: the keys go in as one JSON array parameter and `json_each`
- * turns them into rows the table's primary key (or index) is searched with.
+ * turns them into rows the table's primary key is searched with. Rows come back as
+ * arrays (better-sqlite3's raw mode): building an object per row cost more than the
+ * search itself.
  *
  * Why not a statement per visitor: in-process SQLite makes that cheap, but a
  * PostgreSQL round trip costs ~0.1–0.3 ms (server/postgres/DESIGN.md); one statement
  * per table there is `WHERE (site, visitor) IN (SELECT * FROM unnest($1::text[], $2::text[]))`.
- * Measured here against a temporary table of keys: json_each is as fast and needs no
- * DDL inside the fold's transaction (see DESIGN-AMENDMENTS.md).
+ * Measured on SQLite (DESIGN-AMENDMENTS.md): json_each, a temporary table of keys and a
+ * statement per key cost about the same per key at 1,000 keys; the temporary table
+ * costs most for small folds, and needs DDL inside the fold's transaction.
  */
 import type { Db } from './database';
 
 /** Keys of stored rows: each a tuple of the columns named, in order. */
 export type KeyTuple = readonly (string | number)[];
 
-// Enough keys per statement for any fold (MAX_QUEUED is 5,000 events) while keeping one
-// parameter of bounded size: more than this is read in several statements.
-const KEYS_PER_STATEMENT = 20_000;
+/** A stored row in column order. */
+export type RawRow = unknown[];
+
+/** `SELECT value->>0, …, value->>(width−1) FROM json_each(?)`: a JSON array of key tuples as rows. */
+export const jsonKeys = (width: number): string => `SELECT ${Array.from({ length: width }, (_, i) => `value->>${i}`).join(', ')} FROM json_each(?)`;
 
 /**
- * Prepares `SELECT columns FROM table WHERE (keyColumns) IN (keys)` and returns a reader
- * of every row whose key is among `keys` (duplicates are harmless).
+ * Prepares `sql`, whose every `?` is a JSON array of keys (see {@link jsonKeys}), and
+ * returns a reader of its rows as arrays, given one list of keys per `?` (or one list
+ * for all of them). A fold has at most MAX_QUEUED events, so one parameter holds them all.
  */
-export function keyedReader<Row>(db: Db, table: string, keyColumns: readonly string[], columns: string): (keys: readonly KeyTuple[]) => Row[] {
-  const picks = keyColumns.map((_, i) => `value->>${i}`).join(', ');
-  const statement = db.prepare<[string], Row>(`SELECT ${columns} FROM ${table} WHERE (${keyColumns.join(', ')}) IN (SELECT ${picks} FROM json_each(?))`);
-  return (keys) => {
-    if (keys.length === 0) return [];
-    if (keys.length <= KEYS_PER_STATEMENT) return statement.all(JSON.stringify(keys));
-    const rows: Row[] = [];
-    for (let i = 0; i < keys.length; i += KEYS_PER_STATEMENT) rows.push(...statement.all(JSON.stringify(keys.slice(i, i + KEYS_PER_STATEMENT))));
-    return rows;
+export function keysReader(db: Db, sql: string): (...lists: (readonly KeyTuple[])[]) => RawRow[] {
+  const statement = db.prepare(sql).raw(true);
+  const parameters = sql.split('?').length - 1;
+  return (...lists) => {
+    if (lists.every((keys) => keys.length === 0)) return [];
+    const json = lists.map((keys) => JSON.stringify(keys));
+    return statement.all(...Array.from({ length: parameters }, (_, i) => json[lists.length === 1 ? 0 : i])) as RawRow[];
   };
+}
+
+/** A reader of `columns` of `table`'s rows whose `keyColumns` are among the keys given. */
+export function keyedReader(db: Db, table: string, keyColumns: readonly string[], columns: string): (keys: readonly KeyTuple[]) => RawRow[] {
+  return keysReader(db, `SELECT ${columns} FROM ${table} WHERE (${keyColumns.join(', ')}) IN (${jsonKeys(keyColumns.length)})`);
 }
 
 const sameKey = (a: KeyTuple, b: KeyTuple) => {

@@ -78,7 +78,7 @@ export function createIdentities(db: Db): Identities {
   const hasRows = (site: string, visitor: string) => !!anyRow.get(...PERSON_TABLES.flatMap(() => [site, visitor]))?.[0];
   const moves = PERSON_TABLES.map((t) => db.prepare<[string, string, string]>(`UPDATE ${t} SET visitor = ? WHERE site = ? AND visitor = ?`));
 
-  const selectAll = keyedReader<Link & { site: string; id: string }>(db, 'identity_links', ['site', 'id'], 'site, id, user_id, last_seen');
+  const selectAll = keyedReader(db, 'identity_links', ['site', 'id'], 'site, id, user_id, last_seen');
 
   // Links read in this batch (null: none), so each id costs one lookup per batch.
   const cache = new Map<string, Link | null>();
@@ -137,8 +137,9 @@ export function createIdentities(db: Db): Identities {
           if (previousId) ids.push([e.site, previousId]);
         }
       }
-      for (const [site, id] of ids) cache.set(key(site as string, id as string), null);
-      for (const { site, id, user_id, last_seen } of selectAll(distinctKeys(ids))) cache.set(key(site, id), { user_id, last_seen });
+      const distinct = distinctKeys(ids);
+      for (const [site, id] of distinct) cache.set(key(site as string, id as string), null);
+      for (const [site, id, user_id, last_seen] of selectAll(distinct) as [string, string, string, number][]) cache.set(key(site, id), { user_id, last_seen });
       for (const e of events) {
         if (e.type === 'alias' && e.userId) {
           const previousId = previousIdOf(e);

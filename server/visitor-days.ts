@@ -18,7 +18,7 @@
  * chains); {@link createVisitorDays} is a shell over it that reads and writes one batch.
  */
 import type { Db } from './database';
-import { keyedReader } from './fold-load';
+import { keysReader, type KeyTuple } from './fold-load';
 
 /** Active days (`active`) and order days (`ordered`) are separate chains. */
 export type DayKind = 'active' | 'ordered';
@@ -28,7 +28,7 @@ export type DayRow = [site: string, visitor: string, kind: DayKind, day: number]
 /** A `day_links` delta: visitors added to (site, kind, day, prev_day); never 0. */
 export type LinkRow = [site: string, kind: string, day: number, prevDay: number, visitors: number];
 
-/** Stored chains by `site\0visitor\0kind`: each visitor's days, ascending. */
+/** Stored chains by `site\0visitor\0kind`: each visitor's days, ascending (or the part of them around the new days: see {@link createChainReader}). */
 export type DayChains = ReadonlyMap<string, readonly number[]>;
 
 const keyOf = (parts: readonly (string | number)[]) => parts.join('\0');
@@ -84,21 +84,47 @@ export function placeDays(chains: DayChains, days: Iterable<DayRow>): { visitorD
   return { visitorDays: inserts, dayLinks: [...links.values()].filter((row) => row[4] !== 0) };
 }
 
-/** Reads the stored chains of (site, visitor) pairs with one statement. */
-export function createChainReader(db: Db): (visitors: readonly (readonly [string, string])[]) => Map<string, number[]> {
-  const read = keyedReader<{ site: string; visitor: string; kind: string; day: number }>(db, 'visitor_days', ['site', 'visitor'], 'site, visitor, kind, day');
-  return (visitors) => {
+/**
+ * Reads, with one statement, what {@link placeDays} needs of each chain a fold adds to,
+ * given as (site, visitor, kind, earliest new day): the stored days from that day on and
+ * the one day before it. Every new day's neighbours are among those, and a fold's new
+ * days are mostly today's, so this is a row or two per visitor, not their whole history.
+ */
+export function createChainReader(db: Db): (chains: readonly KeyTuple[]) => Map<string, number[]> {
+  const k = (i: number) => `k.value->>${i}`;
+  const read = keysReader(
+    db,
+    `SELECT d.site, d.visitor, d.kind, d.day FROM json_each(?) k
+       JOIN visitor_days d ON d.site = ${k(0)} AND d.visitor = ${k(1)} AND d.kind = ${k(2)} AND d.day >= ${k(3)}
+     UNION ALL
+     SELECT ${k(0)}, ${k(1)}, ${k(2)},
+       (SELECT max(d.day) FROM visitor_days d WHERE d.site = ${k(0)} AND d.visitor = ${k(1)} AND d.kind = ${k(2)} AND d.day < ${k(3)})
+     FROM json_each(?) k`,
+  );
+  return (keys) => {
     const chains = new Map<string, number[]>();
-    for (const { site, visitor, kind, day } of read(visitors)) {
+    for (const [site, visitor, kind, day] of read(keys) as [string, string, string, number | null][]) {
+      if (day === null) continue;
       const id = chainKey(site, visitor, kind);
       const chain = chains.get(id);
       if (chain) chain.push(day);
       else chains.set(id, [day]);
     }
-    // The primary key's order is (site, visitor, kind, day), but a reader must not rely on a plan.
     for (const chain of chains.values()) chain.sort((a, b) => a - b);
     return chains;
   };
+}
+
+/** The (site, visitor, kind, earliest day) of each chain that `days` add to. */
+export function chainKeysOf(days: Iterable<DayRow>): KeyTuple[] {
+  const earliest = new Map<string, [string, string, string, number]>();
+  for (const [site, visitor, kind, day] of days) {
+    const id = chainKey(site, visitor, kind);
+    const held = earliest.get(id);
+    if (!held) earliest.set(id, [site, visitor, kind, day]);
+    else if (day < held[3]) held[3] = day;
+  }
+  return [...earliest.values()];
 }
 
 /** Prepares the writes of {@link placeDays}'s output, for the caller's transaction. */
@@ -143,7 +169,7 @@ export function createVisitorDays(db: Db): VisitorDays {
     flush() {
       const rows = [...pending.values()];
       pending = new Map();
-      write(placeDays(readChains(rows.map(([site, visitor]) => [site, visitor] as const)), rows));
+      write(placeDays(readChains(chainKeysOf(rows)), rows));
     },
     clear() {
       pending = new Map();

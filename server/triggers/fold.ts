@@ -34,7 +34,7 @@ export type PendingWrite = [site: string, visitor: string, kind: string, subject
 
 /** Every stored trigger row the fold's events can touch. */
 export interface TriggerState {
-  /** `trigger_visitors` by `site\0visitor`. */
+  /** `trigger_visitors` by `site\0visitor`, of the visitors whose affinities or traits change. */
   visitors: ReadonlyMap<string, StoredVisitor>;
   /** `trigger_carts` by `site\0visitor`. */
   carts: ReadonlyMap<string, { items: string; updated_at: number }>;
@@ -62,21 +62,36 @@ const viewedId = (properties: Record<string, unknown>) => cleanId(properties.pro
 const boughtIds = (properties: Record<string, unknown>) =>
   (Array.isArray(properties.products) ? productsOf(properties) : []).map((p) => cleanId(p.product_id)).filter((p): p is string => p !== null);
 
-/** The keys of the rows {@link foldTriggers} reads: (site, visitor) and (site, product, visitor). */
-export function triggerKeys(events: readonly ValidEvent[], settingsOf: SettingsOf): { visitors: KeyTuple[]; views: KeyTuple[] } {
-  const visitors: KeyTuple[] = [];
-  const views: KeyTuple[] = [];
+/** The keys of the rows {@link foldTriggers} reads (with repeats). */
+export interface TriggerKeys {
+  /** (site, visitor) of visitors whose affinities or traits the fold may change. */
+  visitors: KeyTuple[];
+  /** (site, visitor) of visitors whose cart the fold may change. */
+  carts: KeyTuple[];
+  /** (site, product, visitor) of the products viewed or bought. */
+  views: KeyTuple[];
+}
+
+/** The keys of the rows {@link foldTriggers} reads for `events`. */
+export function triggerKeys(events: readonly ValidEvent[], settingsOf: SettingsOf): TriggerKeys {
+  const keys: TriggerKeys = { visitors: [], carts: [], views: [] };
   for (const e of events) {
     const id = idOf(e);
     if (id === null || !settingsOf(e.site)) continue;
-    visitors.push([e.site, id]);
+    if (e.type === 'identify') keys.visitors.push([e.site, id]);
     if (e.type !== 'track') continue;
-    if (e.event === 'Product Viewed') {
+    const name = e.event;
+    if (name === 'Product Viewed') {
+      keys.visitors.push([e.site, id]);
       const product = viewedId(e.properties);
-      if (product !== null) views.push([e.site, product, id]);
-    } else if (e.event === 'Order Completed') for (const product of boughtIds(e.properties)) views.push([e.site, product, id]);
+      if (product !== null) keys.views.push([e.site, product, id]);
+    } else if (name === 'Product Added' || name === 'Product Removed' || name === 'Order Completed') {
+      keys.visitors.push([e.site, id]);
+      keys.carts.push([e.site, id]);
+      if (name === 'Order Completed') for (const product of boughtIds(e.properties)) keys.views.push([e.site, product, id]);
+    }
   }
-  return { visitors, views };
+  return keys;
 }
 
 /** Folds `events` into the trigger state over `state` (which is not changed). */

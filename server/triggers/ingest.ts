@@ -6,28 +6,26 @@
  * (fold.ts) computes the rows to write, and one pass of statements per table writes them.
  */
 import type { Db } from '../database';
-import { distinctKeys, keyedReader, type KeyTuple } from '../fold-load';
+import { distinctKeys, keyedReader } from '../fold-load';
 import type { SiteRegistry } from '../sites';
 import type { ValidEvent } from '../validate-event';
-import { foldTriggers, triggerKeys, type CartRow, type PendingWrite, type SettingsOf, type TriggerChanges, type TriggerState, type ViewRow } from './fold';
+import { foldTriggers, triggerKeys, type CartRow, type PendingWrite, type SettingsOf, type TriggerChanges, type TriggerKeys, type TriggerState, type ViewRow } from './fold';
 import { createVisitorWriter, type StoredVisitor } from './visitors';
 
-/** Reads the stored trigger rows of a fold's keys, one statement per table. */
-export function createTriggerLoader(db: Db): (keys: { visitors: readonly KeyTuple[]; views: readonly KeyTuple[] }) => TriggerState {
-  const readVisitors = keyedReader<StoredVisitor & { site: string; visitor: string }>(
-    db, 'trigger_visitors', ['site', 'visitor'], 'site, visitor, traits, scores, top_category, top_score, top_at',
-  );
-  const readCarts = keyedReader<{ site: string; visitor: string; items: string; updated_at: number }>(db, 'trigger_carts', ['site', 'visitor'], 'site, visitor, items, updated_at');
-  const readViews = keyedReader<{ site: string; product_id: string; visitor: string; views: number; last_view: number; price: number | null; bought: number }>(
-    db, 'trigger_views', ['site', 'product_id', 'visitor'], 'site, product_id, visitor, views, last_view, price, bought',
-  );
+/** Reads the stored trigger rows of a fold's keys (fold.ts's `triggerKeys`), one statement per table. */
+export function createTriggerLoader(db: Db): (keys: TriggerKeys) => TriggerState {
+  const readVisitors = keyedReader(db, 'trigger_visitors', ['site', 'visitor'], 'site, visitor, traits, scores, top_category, top_score, top_at');
+  const readCarts = keyedReader(db, 'trigger_carts', ['site', 'visitor'], 'site, visitor, items, updated_at');
+  const readViews = keyedReader(db, 'trigger_views', ['site', 'product_id', 'visitor'], 'site, product_id, visitor, views, last_view, price, bought');
   return (keys) => {
     const visitors = new Map<string, StoredVisitor>();
-    for (const { site, visitor, ...row } of readVisitors(keys.visitors)) visitors.set(`${site}\0${visitor}`, row);
+    for (const [site, visitor, traits, scores, top_category, top_score, top_at] of readVisitors(distinctKeys(keys.visitors)) as [string, string, string, string, string | null, number, number][]) {
+      visitors.set(`${site}\0${visitor}`, { traits, scores, top_category, top_score, top_at });
+    }
     const carts = new Map<string, { items: string; updated_at: number }>();
-    for (const { site, visitor, items, updated_at } of readCarts(keys.visitors)) carts.set(`${site}\0${visitor}`, { items, updated_at });
+    for (const [site, visitor, items, updated_at] of readCarts(distinctKeys(keys.carts)) as [string, string, string, number][]) carts.set(`${site}\0${visitor}`, { items, updated_at });
     const views = new Map<string, ViewRow>();
-    for (const r of readViews(keys.views)) views.set(`${r.site}\0${r.product_id}\0${r.visitor}`, [r.site, r.product_id, r.visitor, r.views, r.last_view, r.price, r.bought]);
+    for (const row of readViews(distinctKeys(keys.views)) as ViewRow[]) views.set(`${row[0]}\0${row[1]}\0${row[2]}`, row);
     return { visitors, carts, views };
   };
 }
@@ -68,8 +66,6 @@ export function createTriggerIngest(db: Db, sites: SiteRegistry): (events: reado
     // Settings are looked up once per site and fold (an open registry builds them on each call).
     const settings = new Map<string, ReturnType<SiteRegistry['get']>>();
     const settingsOf: SettingsOf = (id) => (settings.has(id) ? settings.get(id) : settings.set(id, sites.get(id)).get(id));
-    const keys = triggerKeys(events, settingsOf);
-    const state = load({ visitors: distinctKeys(keys.visitors), views: distinctKeys(keys.views) });
-    write(foldTriggers(state, events, settingsOf));
+    write(foldTriggers(load(triggerKeys(events, settingsOf)), events, settingsOf));
   };
 }

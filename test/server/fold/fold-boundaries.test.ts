@@ -49,7 +49,7 @@ describe('the fold', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000);
 
   it('fills every table the test compares (a generator that missed a rule would prove nothing)', () => {
     const rows = fc.sample(eventStream(60), { numRuns: 20, seed: 7 }).map((events) => foldInChunks(events, [events.length]));

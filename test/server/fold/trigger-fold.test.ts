@@ -59,6 +59,6 @@ describe('the pure trigger fold', () => {
     const [site, visitor, anonymousId, userId, first, last, orders, lastOrder, , scores, top, , , full] = out.visitors[0];
     expect([site, visitor, anonymousId, userId, first, last, orders, lastOrder, top, full]).toEqual(['s', 'v', 'v', null, T0, T0 + 2 * MIN, 1, T0 + 2 * MIN, 'bags', true]);
     expect(Object.keys(JSON.parse(scores))).toEqual(['shoes', 'bags']);
-    expect(triggerKeys([view(T0), { ...view(T0), site: 'nope' }], settingsOf)).toEqual({ visitors: [['s', 'v']], views: [['s', 'p1', 'v']] });
+    expect(triggerKeys([view(T0), { ...view(T0), site: 'nope' }], settingsOf)).toEqual({ visitors: [['s', 'v']], carts: [], views: [['s', 'p1', 'v']] });
   });
 });
