@@ -34,8 +34,8 @@ export interface DailyDeltas {
   rows(): { cohortDaily: CohortRow[]; dailyCounts: CountRow[]; variantStats: VariantRow[] };
 }
 
-// NUL cannot occur in a validated id, so joined keys never collide.
-const keyOf = (parts: readonly (string | number)[]) => parts.join('\0');
+// NUL cannot occur in a validated id, so joined keys never collide. (Template strings:
+// Array#join was a tenth of the fold's time.)
 
 /** Starts empty sums of daily rows. */
 export function createDailyDeltas(): DailyDeltas {
@@ -44,7 +44,7 @@ export function createDailyDeltas(): DailyDeltas {
   const variants = new Map<string, VariantRow>();
   return {
     cohort(key, f) {
-      const id = keyOf(key);
+      const id = `${key[0]}\0${key[1]}\0${key[2]}\0${key[3]}\0${key[4]}\0${key[5]}\0${key[6]}`;
       let row = cohorts.get(id);
       if (!row) cohorts.set(id, (row = [...key, 0, 0, 0, 0, 0, 0]));
       row[7] += f.visitors ?? 0;
@@ -55,7 +55,7 @@ export function createDailyDeltas(): DailyDeltas {
       row[12] += f.valueSquares ?? 0;
     },
     count(site, day, metric, a, b, count, value) {
-      const id = keyOf([site, day, metric, a, b]);
+      const id = `${site}\0${day}\0${metric}\0${a}\0${b}`;
       const row = counts.get(id);
       if (row) {
         row[5] += count;
@@ -63,7 +63,7 @@ export function createDailyDeltas(): DailyDeltas {
       } else counts.set(id, [site, day, metric, a, b, count, value]);
     },
     variant(site, placement, variant, segment, impressions, conversions) {
-      const id = keyOf([site, placement, variant, segment]);
+      const id = `${site}\0${placement}\0${variant}\0${segment}`;
       const row = variants.get(id);
       if (row) {
         row[4] += impressions;

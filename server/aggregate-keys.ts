@@ -6,7 +6,7 @@
  * property test (test/server/fold) catches.
  */
 import { cleanId, conversionOf, orderOf } from './aggregate-read';
-import type { FoldEvent } from './aggregate-pure';
+import { memberId, type FoldEvent, type MemberKey } from './aggregate-pure';
 import { goalSubject } from './exposure-rules';
 import type { KeyTuple } from './fold-load';
 
@@ -27,8 +27,8 @@ const QUIZ_MEMBER_EVENTS = new Set(['Quiz Started', 'Quiz Completed']);
 /** The keys of the rows {@link foldAggregates} may read for `events`. */
 export function aggregateKeys(events: readonly FoldEvent[]): AggregateKeys {
   const members = new Map<string, KeyTuple>();
-  const member = (key: KeyTuple) => {
-    const id = key.join('\0');
+  const member = (key: MemberKey) => {
+    const id = memberId(key);
     if (!members.has(id)) members.set(id, key);
   };
   const buyers = new Map<string, KeyTuple>();

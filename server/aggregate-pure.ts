@@ -48,7 +48,7 @@ export type MemberRow = [...MemberKey, day: number, label: string, conversions: 
 export type ClickRow = [site: string, visitor: string, productId: string, listId: string, time: number];
 
 /** The key of a member in {@link AggregateState.members}. */
-export const memberId = (key: readonly string[]): string => key.join('\0');
+export const memberId = (key: readonly string[]): string => `${key[0]}\0${key[1]}\0${key[2]}\0${key[3]}\0${key[4]}\0${key[5]}`;
 /** The key of a visitor's clicks of a product in {@link AggregateState.clicks}. */
 export const clickId = (site: string, visitor: string, productId: string): string => `${site}\0${visitor}\0${productId}`;
 
@@ -276,9 +276,14 @@ export function foldAggregates(state: AggregateState, events: readonly FoldEvent
     touchedClicks.set(`${id}\0${list}`, [e.site, visitor, productId, list, time]);
   }
 
+  // A visitor's events mostly fall on one day: the day is recorded once per run of them.
+  let lastActive: { site: string; visitor: string; day: number } | undefined;
   for (const { event: e, visitor } of events) {
     const day = dayOf(e.time);
-    visitorDay(e.site, day, visitor, 'active');
+    if (lastActive?.day !== day || lastActive.visitor !== visitor || lastActive.site !== e.site) {
+      visitorDay(e.site, day, visitor, 'active');
+      lastActive = { site: e.site, visitor, day };
+    }
     if (e.type === 'page') pageView(e, visitor, day);
     if (e.type !== 'track') continue;
     const name = e.event!;

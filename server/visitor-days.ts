@@ -34,7 +34,7 @@ export type DayChains = ReadonlyMap<string, readonly number[]>;
 const keyOf = (parts: readonly (string | number)[]) => parts.join('\0');
 
 /** The key of a chain in {@link DayChains}. */
-export const chainKey = (site: string, visitor: string, kind: string): string => keyOf([site, visitor, kind]);
+export const chainKey = (site: string, visitor: string, kind: string): string => `${site}\0${visitor}\0${kind}`;
 
 /** Index of the first day ≥ `day` in an ascending chain. */
 function firstAtOrAfter(chain: readonly number[], day: number): number {
@@ -58,7 +58,7 @@ export function placeDays(chains: DayChains, days: Iterable<DayRow>): { visitorD
   const inserts: DayRow[] = [];
   const links = new Map<string, LinkRow>();
   const link = (site: string, kind: string, day: number, prev: number, delta: number) => {
-    const id = keyOf([site, kind, day, prev]);
+    const id = `${site}\0${kind}\0${day}\0${prev}`;
     const row = links.get(id);
     if (row) row[4] += delta;
     else links.set(id, [site, kind, day, prev, delta]);
