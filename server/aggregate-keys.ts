@@ -46,14 +46,14 @@ export function aggregateKeys(events: readonly FoldEvent[]): AggregateKeys {
     const site = e.site;
     const day = Math.floor(e.time / 86_400_000);
     chain(site, visitor, 'active', day);
-    if (visitor !== lastVisitor || site !== lastSite) {
-      // Every visitor's own member (sessions, orders) is read by a page view or an order; reading it always is simpler.
+    // A visitor's own member (sessions, orders) is read by a page view or an order.
+    const name = e.event;
+    if ((e.type === 'page' || name === 'Order Completed') && (visitor !== lastVisitor || site !== lastSite)) {
       member([site, visitor, 'visitor', '', '', '']);
       lastVisitor = visitor;
       lastSite = site;
     }
     if (e.type !== 'track') continue;
-    const name = e.event!;
     if (name === 'Variant Viewed') {
       const { placement, variant, group } = e.properties as Record<string, string>;
       const grp = group === 'holdout' ? 'holdout' : 'treatment';
@@ -70,7 +70,7 @@ export function aggregateKeys(events: readonly FoldEvent[]): AggregateKeys {
       chain(site, visitor, 'ordered', day);
       buyers.set(`${site}\0${visitor}`, [site, visitor]);
       for (const { productId } of orderOf(e.properties).products) clicks.set(`${site}\0${visitor}\0${productId}`, [site, visitor, productId]);
-    } else if (QUIZ_MEMBER_EVENTS.has(name)) {
+    } else if (QUIZ_MEMBER_EVENTS.has(name!)) {
       const quizId = cleanId(e.properties.quiz_id);
       if (quizId !== null) member([site, visitor, 'quiz', quizId, '', '']);
     }

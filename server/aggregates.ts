@@ -44,11 +44,12 @@ export type Aggregate = (events: readonly ValidEvent[]) => void;
 /** Reads the stored rows a fold can touch (aggregate-keys.ts), one statement per table. */
 export function createAggregateLoader(db: Db): (keys: AggregateKeys) => AggregateState {
   const columns = 'site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen';
-  // The members the events name, and the `site` and `quiz` members of visitors with an order.
+  // The members the events name, and the `site` and `quiz` members of visitors with an order
+  // (a row in both comes twice, and is held once).
   const readMembers = keysReader(
     db,
     `SELECT ${columns} FROM cohort_members WHERE (site, visitor, kind, subject, arm, grp) IN (${jsonKeys(6)})
-     UNION
+     UNION ALL
      SELECT ${columns} FROM cohort_members WHERE (site, visitor) IN (${jsonKeys(2)}) AND kind IN ('site', 'quiz')`,
   );
   const readClicks = keyedReader(db, 'row_clicks', ['site', 'visitor', 'product_id'], 'site, visitor, product_id, list_id, time');
