@@ -20,7 +20,6 @@
  *   own counts do (`first` in src/decide/attribution.ts): one visitor's worth at most.
  */
 import type { ConfigSource } from './config-source';
-import type { Db } from './database';
 
 /** Impressions of one exposure member closer together than this count once. */
 export const IMPRESSION_GAP_MS = 60_000;
@@ -73,23 +72,10 @@ export function placementRules(config: ConfigSource | undefined): RulesOf {
   };
 }
 
-/** Remembers which goals each exposure member has converted. */
-export interface GoalLedger {
-  /** True the first time this exposure converts `goal` (and records it); false after. */
-  first(site: string, visitor: string, placement: string, variant: string, grp: string, goal: string): boolean;
-}
-
 /**
- * Goals are rows of `cohort_members` of kind `goal` (subject: placement and goal as
- * JSON, arm: variant), so they live, move with an identity link and are erased with the
- * visitor's other rows, and no table is added. No query of the report reads that kind.
+ * The goals an exposure has converted are rows of `cohort_members` of kind `goal`
+ * (subject: placement and goal as JSON, arm: variant), so they live, move with an
+ * identity link and are erased with the visitor's other rows, and no table is added. No
+ * query of the report reads that kind. This is such a row's subject.
  */
-export function createGoalLedger(db: Db): GoalLedger {
-  const insert = db.prepare<[string, string, string, string, string]>(
-    `INSERT OR IGNORE INTO cohort_members (site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen)
-     VALUES (?, ?, 'goal', ?, ?, ?, 0, '', 1, 0, 0)`,
-  );
-  return {
-    first: (site, visitor, placement, variant, grp, goal) => insert.run(site, visitor, JSON.stringify([placement, goal]), variant, grp).changes === 1,
-  };
-}
+export const goalSubject = (placement: string, goal: string): string => JSON.stringify([placement, goal]);

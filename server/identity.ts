@@ -17,10 +17,11 @@
  * and everything after the link counts for the user. Merging two sets of rows would mean
  * recounting cohorts and visitor-day chains; keeping them is exact about what was known
  * when. Links are one hop (nothing links to an id that is itself linked), so resolving
- * an id is one indexed lookup, made once per id per batch.
+ * an id is one indexed lookup; a fold reads the links of all its ids with one statement.
  */
 import type { Db } from './database';
 import type { ValidEvent } from './validate-event';
+import { distinctKeys, keyedReader, type KeyTuple } from './fold-load';
 
 /** The identity part of schema 2 (CREATE … IF NOT EXISTS; see server/database.ts). */
 export const IDENTITY_TABLES = `
@@ -77,6 +78,8 @@ export function createIdentities(db: Db): Identities {
   const hasRows = (site: string, visitor: string) => !!anyRow.get(...PERSON_TABLES.flatMap(() => [site, visitor]))?.[0];
   const moves = PERSON_TABLES.map((t) => db.prepare<[string, string, string]>(`UPDATE ${t} SET visitor = ? WHERE site = ? AND visitor = ?`));
 
+  const selectAll = keyedReader(db, 'identity_links', ['site', 'id'], 'site, id, user_id, last_seen');
+
   // Links read in this batch (null: none), so each id costs one lookup per batch.
   const cache = new Map<string, Link | null>();
   const key = (site: string, id: string) => `${site}\0${id}`;
@@ -124,6 +127,19 @@ export function createIdentities(db: Db): Identities {
   return {
     resolve(events) {
       cache.clear();
+      // Every id of the fold, read at once; ids met later (a join's target) are read alone.
+      const ids: KeyTuple[] = [];
+      for (const e of events) {
+        if (e.anonymousId) ids.push([e.site, e.anonymousId]);
+        if (e.userId) ids.push([e.site, e.userId]);
+        if (e.type === 'alias') {
+          const previousId = previousIdOf(e);
+          if (previousId) ids.push([e.site, previousId]);
+        }
+      }
+      const distinct = distinctKeys(ids);
+      for (const [site, id] of distinct) cache.set(key(site as string, id as string), null);
+      for (const [site, id, user_id, last_seen] of selectAll(distinct) as [string, string, string, number][]) cache.set(key(site, id), { user_id, last_seen });
       for (const e of events) {
         if (e.type === 'alias' && e.userId) {
           const previousId = previousIdOf(e);

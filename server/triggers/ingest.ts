@@ -1,82 +1,71 @@
 /**
  * What is kept for trigger detection, as newly stored events are folded (with the
  * report's aggregates, exactly once): the visitors' rows, carts and product views, and
- * the pending signals they arm or disarm. A visitor's row is written once per fold;
- * a product view or a cart change costs one or two indexed statements.
+ * the pending signals they arm or disarm. Load → pure → write: the rows the fold's
+ * events can touch are read with one statement per table, the pure {@link foldTriggers}
+ * (fold.ts) computes the rows to write, and one pass of statements per table writes them.
  */
 import type { Db } from '../database';
+import { distinctKeys, keyedReader } from '../fold-load';
 import type { SiteRegistry } from '../sites';
 import type { ValidEvent } from '../validate-event';
-import { cleanId } from '../aggregate-read';
-import type { BrowseStore } from './browse';
-import { productsOf, type CartStore } from './cart';
-import type { PendingStore } from './pending';
-import { AFFINITY, createVisitorBatch, keptTraits } from './visitors';
-import { armWinBack } from './winback';
+import { foldTriggers, triggerKeys, type CartRow, type PendingWrite, type SettingsOf, type TriggerChanges, type TriggerKeys, type TriggerState, type ViewRow } from './fold';
+import { createVisitorWriter, type StoredVisitor } from './visitors';
 
-/** Parts ingest updates. */
-export interface TriggerIngestParts {
-  pending: PendingStore;
-  carts: CartStore;
-  browse: BrowseStore;
+/** Reads the stored trigger rows of a fold's keys (fold.ts's `triggerKeys`), one statement per table. */
+export function createTriggerLoader(db: Db): (keys: TriggerKeys) => TriggerState {
+  const readVisitors = keyedReader(db, 'trigger_visitors', ['site', 'visitor'], 'site, visitor, traits, scores, top_category, top_score, top_at');
+  const readCarts = keyedReader(db, 'trigger_carts', ['site', 'visitor'], 'site, visitor, items, updated_at');
+  const readViews = keyedReader(db, 'trigger_views', ['site', 'product_id', 'visitor'], 'site, product_id, visitor, views, last_view, price, bought');
+  return (keys) => {
+    const visitors = new Map<string, StoredVisitor>();
+    for (const [site, visitor, traits, scores, top_category, top_score, top_at] of readVisitors(distinctKeys(keys.visitors)) as [string, string, string, string, string | null, number, number][]) {
+      visitors.set(`${site}\0${visitor}`, { traits, scores, top_category, top_score, top_at });
+    }
+    const carts = new Map<string, { items: string; updated_at: number }>();
+    for (const [site, visitor, items, updated_at] of readCarts(distinctKeys(keys.carts)) as [string, string, string, number][]) carts.set(`${site}\0${visitor}`, { items, updated_at });
+    const views = new Map<string, ViewRow>();
+    for (const row of readViews(distinctKeys(keys.views)) as ViewRow[]) views.set(`${row[0]}\0${row[1]}\0${row[2]}`, row);
+    return { visitors, carts, views };
+  };
 }
 
-const categoryOf = (product: Record<string, unknown>) => (typeof product.category === 'string' && product.category ? product.category : null);
+/** Prepares the writes of a fold's trigger changes, for the fold's transaction. */
+export function createTriggerWriter(db: Db): (changes: TriggerChanges) => void {
+  const writeVisitors = createVisitorWriter(db);
+  const putCart = db.prepare<CartRow>(
+    `INSERT INTO trigger_carts (site, visitor, items, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (site, visitor) DO UPDATE SET items = excluded.items, updated_at = excluded.updated_at`,
+  );
+  const dropCart = db.prepare<[string, string]>('DELETE FROM trigger_carts WHERE site = ? AND visitor = ?');
+  const putView = db.prepare<ViewRow>(
+    `INSERT INTO trigger_views (site, product_id, visitor, views, last_view, price, bought) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site, product_id, visitor) DO UPDATE SET
+       views = excluded.views, last_view = excluded.last_view, price = excluded.price, bought = excluded.bought`,
+  );
+  const clearPending = db.prepare<[string, string, string]>('DELETE FROM trigger_pending WHERE site = ? AND visitor = ? AND kind = ?');
+  const putPending = db.prepare<PendingWrite>(
+    `INSERT INTO trigger_pending (site, visitor, kind, subject, cause_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (site, visitor, kind, subject) DO UPDATE SET cause_at = excluded.cause_at, due_at = excluded.due_at`,
+  );
+  return (changes) => {
+    writeVisitors(changes.visitors);
+    for (const row of changes.cartDrops) dropCart.run(...row);
+    for (const row of changes.carts) putCart.run(...row);
+    for (const row of changes.views) putView.run(...row);
+    for (const row of changes.pendingClears) clearPending.run(...row);
+    for (const row of changes.pending) putPending.run(...row);
+  };
+}
 
 /** Returns the ingest hook: call it with newly stored events, inside the fold's transaction. */
-export function createTriggerIngest(db: Db, sites: SiteRegistry, { pending, carts, browse }: TriggerIngestParts): (events: readonly ValidEvent[]) => void {
-  const batch = createVisitorBatch(db);
+export function createTriggerIngest(db: Db, sites: SiteRegistry): (events: readonly ValidEvent[]) => void {
+  const load = createTriggerLoader(db);
+  const write = createTriggerWriter(db);
   return (events) => {
-    const visitors = batch();
     // Settings are looked up once per site and fold (an open registry builds them on each call).
-    const settingsOf = new Map<string, ReturnType<SiteRegistry['get']>>();
-    const site = (id: string) => (settingsOf.has(id) ? settingsOf.get(id) : settingsOf.set(id, sites.get(id)).get(id));
-    for (const e of events) {
-      const settings = site(e.site);
-      if (!settings) continue;
-      const { triggers } = settings;
-      const id = e.anonymousId ?? e.userId;
-      if (id === null) continue;
-      const v = visitors.change(e.site, id, e.time);
-      v.first = Math.min(v.first, e.time);
-      v.last = Math.max(v.last, e.time);
-      if (e.anonymousId !== null) v.anonymousId = e.anonymousId;
-      if (e.userId !== null) v.userId = e.userId;
-      if (e.type === 'identify') {
-        const traits = (JSON.parse(e.payload) as { traits?: unknown }).traits;
-        if (traits && typeof traits === 'object' && !Array.isArray(traits)) {
-          const kept = keptTraits(settings, traits as Record<string, unknown>);
-          if (Object.keys(kept).length) v.traits = { ...v.traits, ...kept };
-        }
-      }
-      if (e.type !== 'track') continue;
-      const name = e.event;
-      if (name === 'Product Viewed') {
-        browse.viewed(e.site, id, e.properties, e.time, triggers.browseViews, triggers.browseAbandonedMinutes * 60_000);
-        const category = categoryOf(e.properties);
-        if (category) v.affinity.push([category, AFFINITY.view, e.time]);
-      } else if (name === 'Product Added' || name === 'Product Removed') {
-        carts.change(e.site, id, name, e.properties, e.time, triggers.cartAbandonedMinutes * 60_000);
-        if (name === 'Product Added') {
-          browse.carted(e.site, id);
-          for (const p of productsOf(e.properties)) {
-            const category = categoryOf(p);
-            if (category) v.affinity.push([category, AFFINITY.add, e.time]);
-          }
-        }
-      } else if (name === 'Order Completed') {
-        v.orders++;
-        v.lastOrder = Math.max(v.lastOrder, e.time);
-        carts.ordered(e.site, id, e.time);
-        armWinBack(pending, e.site, id, e.time, triggers.winBackDays);
-        const products = Array.isArray(e.properties.products) ? productsOf(e.properties) : [];
-        browse.bought(e.site, id, products.map((p) => cleanId(p.product_id)).filter((p): p is string => p !== null));
-        for (const p of products) {
-          const category = categoryOf(p);
-          if (category) v.affinity.push([category, AFFINITY.order, e.time]);
-        }
-      }
-    }
-    visitors.flush();
+    const settings = new Map<string, ReturnType<SiteRegistry['get']>>();
+    const settingsOf: SettingsOf = (id) => (settings.has(id) ? settings.get(id) : settings.set(id, sites.get(id)).get(id));
+    write(foldTriggers(load(triggerKeys(events, settingsOf)), events, settingsOf));
   };
 }

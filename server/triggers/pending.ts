@@ -1,7 +1,7 @@
 /**
  * Signals that wait for time to pass (an abandoned cart, a browse, a lapsed
- * customer): one `trigger_pending` row per visitor and kind, armed at ingest with the
- * time it falls due, read back by its `due_at` index. A detector for each kind says
+ * customer): one `trigger_pending` row per visitor and kind, armed as events are folded
+ * (fold.ts) with the time it falls due, read back by its `due_at` index. A detector for each kind says
  * how long the visitor must have been away and what the signal carries.
  */
 import type { JsonObject } from '../../src/core/types';
@@ -43,12 +43,8 @@ export interface DueDetector {
   fire(row: PendingRow, visitor: VisitorRow, now: number): { cause: string; properties: JsonObject } | null;
 }
 
-/** The pending rows' statements. */
+/** The pending rows' statements for detection (the fold arms and disarms them: fold.ts). */
 export interface PendingStore {
-  /** Arms (or re-arms, with a new cause and due time) a signal; `keep` leaves an armed one as it is. */
-  arm(site: string, visitor: string, kind: string, subject: string, causeAt: number, dueAt: number, keep?: boolean): void;
-  /** Disarms a visitor's signals of one kind (every subject when `subject` is undefined). */
-  cancel(site: string, visitor: string, kind: string, subject?: string): void;
   /** Up to `limit` rows due at `now`, soonest first. */
   due(now: number, limit: number): PendingRow[];
   /** The visitor came back: the row waits until `dueAt`. */
@@ -58,23 +54,12 @@ export interface PendingStore {
 
 /** Prepares the statements over a migrated database. */
 export function createPendingStore(db: Db): PendingStore {
-  const upsert = db.prepare<[string, string, string, string, number, number]>(
-    `INSERT INTO trigger_pending (site, visitor, kind, subject, cause_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site, visitor, kind, subject) DO UPDATE SET cause_at = excluded.cause_at, due_at = excluded.due_at`,
-  );
-  const insert = db.prepare<[string, string, string, string, number, number]>(
-    'INSERT OR IGNORE INTO trigger_pending (site, visitor, kind, subject, cause_at, due_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const cancelAll = db.prepare<[string, string, string]>('DELETE FROM trigger_pending WHERE site = ? AND visitor = ? AND kind = ?');
   const cancelOne = db.prepare<[string, string, string, string]>('DELETE FROM trigger_pending WHERE site = ? AND visitor = ? AND kind = ? AND subject = ?');
   const selectDue = db.prepare<[number, number], PendingRow>('SELECT * FROM trigger_pending WHERE due_at <= ? ORDER BY due_at LIMIT ?');
   const setDue = db.prepare<[number, string, string, string, string]>(
     'UPDATE trigger_pending SET due_at = ? WHERE site = ? AND visitor = ? AND kind = ? AND subject = ?',
   );
   return {
-    arm: (site, visitor, kind, subject, causeAt, dueAt, keep = false) => void (keep ? insert : upsert).run(site, visitor, kind, subject, causeAt, dueAt),
-    cancel: (site, visitor, kind, subject) =>
-      void (subject === undefined ? cancelAll.run(site, visitor, kind) : cancelOne.run(site, visitor, kind, subject)),
     due: (now, limit) => selectDue.all(now, limit),
     postpone: (row, dueAt) => void setDue.run(dueAt, row.site, row.visitor, row.kind, row.subject),
     remove: (row) => void cancelOne.run(row.site, row.visitor, row.kind, row.subject),

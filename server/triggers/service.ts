@@ -44,8 +44,8 @@ export interface Triggers {
 export function startTriggers(db: Db, sites: SiteRegistry, clock: () => number, problem: RepeatLog, options: TriggerOptions = {}): Triggers {
   const pending = createPendingStore(db);
   const catalog = createCatalogStore(db);
-  const carts = createCartStore(db, pending, catalog);
-  const browse = createBrowseStore(db, pending, catalog);
+  const carts = createCartStore(db, catalog);
+  const browse = createBrowseStore(db, catalog);
   const queue = createWebhookQueue(db);
   const record = createSignalRecorder(db, sites, queue);
   const sender = startWebhookSender(queue, sites, clock, problem, options.delivery);
@@ -66,7 +66,7 @@ export function startTriggers(db: Db, sites: SiteRegistry, clock: () => number, 
     options.intervalMs ?? 10_000,
   );
   return {
-    ingest: createTriggerIngest(db, sites, { pending, carts, browse }),
+    ingest: createTriggerIngest(db, sites),
     catalog,
     queue,
     detection,

@@ -8,8 +8,9 @@
  * the visitor's consent allows it, so every visitor here consented to sending events.
  * Nothing else (catalog pushes, signals) ever creates a visitor.
  *
- * A fold gathers each visitor's changes in memory and writes them with one statement;
- * the row is read first only when affinities or traits need its current values.
+ * A fold gathers each visitor's changes in memory (server/triggers/fold.ts) and writes
+ * each touched row with one statement; the stored row's traits and affinities are read
+ * with the fold's other rows, and used only when the fold changes them.
  */
 import { DEFAULT_PROFILE_OPTIONS } from '../../src/profile/profile';
 import type { Db } from '../database';
@@ -70,15 +71,8 @@ export interface VisitorChange {
   affinity: [string, number, number][];
 }
 
-/** The visitors one fold touches. */
-export interface VisitorBatch {
-  /** The visitor's changes so far in this fold (created for its first event). */
-  change(site: string, visitor: string, time: number): VisitorChange;
-  /** Writes every touched row; call once per fold, inside its transaction. */
-  flush(): void;
-}
-
-interface Stored {
+/** The stored part of a visitor's row that a fold builds on. */
+export interface StoredVisitor {
   traits: string;
   scores: string;
   top_category: string | null;
@@ -86,58 +80,50 @@ interface Stored {
   top_at: number;
 }
 
-/** Prepares the visitor statements over a migrated database. */
-export function createVisitorBatch(db: Db): () => VisitorBatch {
-  const select = db.prepare<[string, string], Stored>('SELECT traits, scores, top_category, top_score, top_at FROM trigger_visitors WHERE site = ? AND visitor = ?');
+/**
+ * A visitor's write: ids, first and last seen, orders and last order are merged with the
+ * stored row by the upsert (min, max, sum); `full` rows also set traits and affinities.
+ */
+export type VisitorWrite = [
+  site: string, visitor: string, anonymousId: string | null, userId: string | null, first: number, last: number, orders: number, lastOrder: number,
+  traits: string, scores: string, topCategory: string | null, topScore: number, topAt: number, full: boolean,
+];
+
+/** What one visitor's changes in a fold write over the stored row (pure). */
+export function visitorWrite(site: string, visitor: string, c: VisitorChange, row: StoredVisitor | undefined): VisitorWrite {
+  const ids = [site, visitor, c.anonymousId, c.userId, c.first, c.last, c.orders, c.lastOrder] as const;
+  if (c.traits === null && c.affinity.length === 0) return [...ids, '{}', '{}', null, 0, 0, false];
+  const traits = c.traits ? JSON.stringify({ ...(row ? JSON.parse(row.traits) : {}), ...c.traits }) : (row?.traits ?? '{}');
+  // A Map, so a category named __proto__ is a category like any other.
+  const scores = new Map(Object.entries((row ? JSON.parse(row.scores) : {}) as Record<string, [number, number]>));
+  let top = { category: row?.top_category ?? null, score: row?.top_score ?? 0, at: row?.top_at ?? 0 };
+  for (const [category, weight, time] of c.affinity) {
+    const was = scores.get(category);
+    const score = (was ? decayed(was[0], was[1], time) : 0) + weight;
+    const at = Math.max(time, was?.[1] ?? 0);
+    scores.set(category, [score, at]);
+    // Every score decays at the same rate, so the leader can change only when one
+    // grows: comparing the grown score with the leader's, decayed to now, is exact.
+    if (top.category === category || score > decayed(top.score, top.at, time)) top = { category, score, at };
+  }
+  return [...ids, traits, JSON.stringify(Object.fromEntries(scores)), top.category, top.score, top.at, true];
+}
+
+/** Prepares the visitors' upserts, for the fold's transaction. */
+export function createVisitorWriter(db: Db): (rows: readonly VisitorWrite[]) => void {
   const write = (also: string) =>
     db.prepare<[string, string, string | null, string | null, number, number, number, number, string, string, string | null, number, number]>(
       `INSERT INTO trigger_visitors (site, visitor, anonymous_id, user_id, first_seen, last_seen, orders, last_order, traits, scores, top_category, top_score, top_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (site, visitor) DO UPDATE SET anonymous_id = coalesce(excluded.anonymous_id, anonymous_id),
-         user_id = coalesce(excluded.user_id, user_id), first_seen = min(first_seen, excluded.first_seen),
-         last_seen = max(last_seen, excluded.last_seen), orders = orders + excluded.orders, last_order = max(last_order, excluded.last_order)${also}`,
+       ON CONFLICT (site, visitor) DO UPDATE SET anonymous_id = coalesce(excluded.anonymous_id, trigger_visitors.anonymous_id),
+         user_id = coalesce(excluded.user_id, trigger_visitors.user_id), first_seen = min(trigger_visitors.first_seen, excluded.first_seen),
+         last_seen = max(trigger_visitors.last_seen, excluded.last_seen), orders = trigger_visitors.orders + excluded.orders,
+         last_order = max(trigger_visitors.last_order, excluded.last_order)${also}`,
     );
   // The light write leaves traits and affinities as they are; the full one sets what was computed from the row.
   const light = write('');
   const full = write(', traits = excluded.traits, scores = excluded.scores, top_category = excluded.top_category, top_score = excluded.top_score, top_at = excluded.top_at');
-
-  return () => {
-    const changes = new Map<string, [site: string, visitor: string, change: VisitorChange]>();
-    return {
-      change(site, visitor, time) {
-        const id = `${site}\0${visitor}`;
-        let entry = changes.get(id);
-        if (!entry) {
-          entry = [site, visitor, { anonymousId: null, userId: null, first: time, last: time, orders: 0, lastOrder: 0, traits: null, affinity: [] }];
-          changes.set(id, entry);
-        }
-        return entry[2];
-      },
-      flush() {
-        for (const [site, visitor, c] of changes.values()) {
-          const ids = [site, visitor, c.anonymousId, c.userId, c.first, c.last, c.orders, c.lastOrder] as const;
-          if (c.traits === null && c.affinity.length === 0) {
-            light.run(...ids, '{}', '{}', null, 0, 0);
-            continue;
-          }
-          const row = select.get(site, visitor);
-          const traits = c.traits ? JSON.stringify({ ...(row ? JSON.parse(row.traits) : {}), ...c.traits }) : (row?.traits ?? '{}');
-          // A Map, so a category named __proto__ is a category like any other.
-          const scores = new Map(Object.entries((row ? JSON.parse(row.scores) : {}) as Record<string, [number, number]>));
-          let top = { category: row?.top_category ?? null, score: row?.top_score ?? 0, at: row?.top_at ?? 0 };
-          for (const [category, weight, time] of c.affinity) {
-            const was = scores.get(category);
-            const score = (was ? decayed(was[0], was[1], time) : 0) + weight;
-            const at = Math.max(time, was?.[1] ?? 0);
-            scores.set(category, [score, at]);
-            // Every score decays at the same rate, so the leader can change only when one
-            // grows: comparing the grown score with the leader's, decayed to now, is exact.
-            if (top.category === category || score > decayed(top.score, top.at, time)) top = { category, score, at };
-          }
-          full.run(...ids, traits, JSON.stringify(Object.fromEntries(scores)), top.category, top.score, top.at);
-        }
-        changes.clear();
-      },
-    };
+  return (rows) => {
+    for (const row of rows) (row[13] ? full : light).run(...(row.slice(0, 13) as Parameters<typeof light.run>));
   };
 }

@@ -4,14 +4,11 @@
  * customer has visited since, and after it fires it stays armed, looked at again a
  * window later: a new absence (after a new visit) is a new cause, the same one is not.
  */
-import type { DueDetector, PendingStore } from './pending';
+import type { DueDetector } from './pending';
 
-const DAY = 864e5;
-
-/** Arms (or moves later) the win-back of a customer who ordered at `time`. */
-export function armWinBack(pending: PendingStore, site: string, visitor: string, time: number, days: number): void {
-  pending.arm(site, visitor, 'winback', '', time, time + days * DAY);
-}
+/** A day in ms: an order arms (or moves later) the win-back, due `winBackDays` of these after it (fold.ts). */
+export const WINBACK_DAY_MS = 864e5;
+const DAY = WINBACK_DAY_MS;
 
 /** The detector. */
 export const winBackDetector: DueDetector = {
