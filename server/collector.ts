@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminGuard } from './admin';
+import { startFoldInThread, type AggregateFold } from './aggregate-fold';
 import { createConfigSource } from './config-source';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
 import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
@@ -12,8 +13,9 @@ import { createCors, DEMO_ORIGIN } from './cors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createVisitorLookup } from './erasure/lookup';
 import { createErasureStore } from './erasure/store';
-import { createEventStore } from './event-store';
+import { createBatchWriter, createEventStore, type BatchWriter } from './event-store';
 import { placementRules } from './exposure-rules';
+import { createFoldApply } from './fold-hooks';
 import { createRetention, type RetentionResult } from './retention';
 import { createRebuilder } from './rebuilder';
 import { createRepeatLog } from './repeat-log';
@@ -23,6 +25,7 @@ import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
 import { startTriggers, type TriggerOptions } from './triggers/service';
+import { startWriter } from './writer';
 
 /** Options of {@link startCollector}. */
 export interface CollectorOptions extends Partial<ConnectionLimits> {
@@ -49,11 +52,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
   /** How long a pull waits for its site's rebuild before serving the last table, in ms (default 200). */
   rebuildWaitMs?: number;
   /**
-   * The module the rebuild worker thread runs: one that imports server/rebuild-worker.ts.
+   * The module the worker threads run (the pull tables' rebuild and, for a database file,
+   * the writer): one that imports server/rebuild-worker.ts and server/writer-worker.ts.
    * Default: the built collector (dist/collector.mjs) itself. Running from the
    * TypeScript source (the tests), give a built one.
    */
-  rebuildWorker?: URL;
+  workerModule?: URL;
   /**
    * The admin token that guards `GET /v1/report` and the dashboard (at least 16
    * characters). Default: the `ATTUNE_ADMIN_TOKEN` environment variable; without
@@ -121,12 +125,23 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest], placementRules(config));
+  const workerUrl = options.workerModule ?? new URL(import.meta.url);
+  // An in-memory database only this thread can see; a file's batches are written and folded by the writer thread.
+  let fold: AggregateFold;
+  let writer: BatchWriter;
+  if (file === ':memory:') {
+    const inThread = startFoldInThread(db, createFoldApply(db, { rulesOf: placementRules(config), sites }));
+    [fold, writer] = [inThread, createBatchWriter(db, busyTimeoutMs, inThread.queue)];
+  } else {
+    const onError = (error: Error) => problem(`writer failed: ${error.message.split('\n')[0]}`, error.stack ?? error.message);
+    ({ fold, ...writer } = startWriter(db, { workerUrl, file, busyTimeoutMs, configFile, sites: options.sites, origins, maxSites, onError }));
+  }
+  const store = createEventStore(db, writer);
   const rebuilder = createRebuilder({
     store,
     file: file === ':memory:' ? undefined : file,
     options: COLLECTOR_COOCCURRENCE,
-    workerUrl: options.rebuildWorker ?? new URL(import.meta.url),
+    workerUrl,
     clock,
   });
   const tables = createTableCache({
@@ -151,8 +166,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {
     await triggers.close();
+    await Promise.all([rebuilder.close(), retention.close(), fold.close()]);
     problem.close();
-    await Promise.all([rebuilder.close(), retention.close()]);
     // Closing checkpoints the WAL into the main file.
     db.close();
   };

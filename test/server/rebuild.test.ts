@@ -9,7 +9,7 @@ import { COLLECTOR_COOCCURRENCE } from '../../server/cooccurrence-cache';
 import { openDatabase } from '../../server/database';
 import { popularResponse } from '../../server/popular-cache';
 import { batchOf, trackEvent } from './helpers';
-import { rebuildWorkerModule } from './rebuild-worker-module';
+import { workerModule } from './worker-module';
 
 const SITE = 'big';
 const NOW = Date.UTC(2024, 5, 1);
@@ -50,7 +50,7 @@ async function collectorWith(interactions: Interaction[], rebuildWaitMs: number)
     for (const i of interactions) insert.run(SITE, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
   })();
   db.close();
-  collector = await startCollector({ port: 0, db: file, clock: () => NOW, rebuildWaitMs, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
+  collector = await startCollector({ port: 0, db: file, clock: () => NOW, rebuildWaitMs, workerModule: await workerModule(), log: () => undefined });
   return { collector, file };
 }
 
@@ -118,7 +118,7 @@ describe('rebuilding /v1/cooccurrence and /v1/popular off the event loop', () =>
 
 describe('an in-memory database, which only the main thread can read', () => {
   it('streams the rows to the worker in pages and serves the same tables', async () => {
-    const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
+    const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, workerModule: await workerModule(), log: () => undefined });
     dir = await mkdtemp(join(tmpdir(), 'attune-rebuild-'));
     collector = memory;
     const events = Array.from({ length: 3000 }, (_, i) =>

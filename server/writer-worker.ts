@@ -1,0 +1,84 @@
+/**
+ * The writer: a worker thread that owns the collector's hot writes to a database file,
+ * storing each accepted batch and folding the stored events into the aggregates
+ * (aggregate-fold.ts), over its own connection. The collector's thread keeps the HTTP,
+ * the validation and the reads, so on a machine with two cores or more the two halves
+ * of ingest run side by side, and the fold never holds the event loop.
+ *
+ * One thread writes the batches and folds them, so the two never wait on each other's
+ * write lock (SQLite has one writer per file). The collector's other writes (erasure,
+ * trigger detection, the catalog, retention) are rare and take the lock as any other
+ * connection would.
+ *
+ * This module runs as the worker when loaded by one started with {@link WRITER_DATA}; the
+ * built collector is its own worker script, as for the rebuild worker.
+ */
+import Database from 'better-sqlite3';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { startFoldInThread } from './aggregate-fold';
+import { createConfigSource } from './config-source';
+import { configureDatabase, isBusy } from './database';
+import { createBatchWriter, type ErasureKeyOfBatch } from './event-store';
+import { placementRules } from './exposure-rules';
+import { createFoldApply } from './fold-hooks';
+import { loadSites, openSites, sitesFrom } from './sites';
+import type { ValidEvent } from './validate-event';
+
+/** What the writer needs from the collector's options to fold as the collector would. */
+export interface WriterData {
+  attuneWriter: true;
+  file: string;
+  busyTimeoutMs: number;
+  /** The config file, for the placements' attribution rules. */
+  configFile?: string;
+  /** The sites file's path or document; absent: every site open, as `origins` allow. */
+  sites?: string | object;
+  origins: readonly string[];
+  maxSites: number;
+}
+
+/** The marker a worker is started with, so this module knows to write. */
+export const WRITER_DATA = (data: Omit<WriterData, 'attuneWriter'>): WriterData => ({ attuneWriter: true, ...data });
+
+/** From the collector's thread: store a batch; fold everything stored; or stop. */
+export type ToWriter =
+  | { id: number; store: { events: ValidEvent[]; receivedAt: number; erasureKey?: ErasureKeyOfBatch } }
+  | { id: number; settle: true }
+  | { id: number; stop: true };
+/** To the collector's thread: a request's answer, or its failure (`busy` for SQLITE_BUSY). */
+export type FromWriter = { id: number; result?: unknown } | { id: number; error: { message: string; stack?: string }; busy: boolean };
+
+/** Serves the collector's writes on `port` until told to stop. */
+export function serveWrites(port: MessagePort, data: WriterData): void {
+  const db = new Database(data.file, { fileMustExist: true });
+  // The collector's thread opened the file first (checked, migrated, in WAL): nothing here takes the write lock.
+  configureDatabase(db, data.busyTimeoutMs, true);
+  // The collector's thread reports config problems; this copy stays quiet.
+  const config = data.configFile === undefined ? undefined : createConfigSource(data.configFile, () => undefined, data.maxSites);
+  const sites = data.sites === undefined ? openSites(data.origins) : typeof data.sites === 'string' ? loadSites(data.sites) : sitesFrom(data.sites);
+  const fold = startFoldInThread(db, createFoldApply(db, { rulesOf: placementRules(config), sites }));
+  const writer = createBatchWriter(db, data.busyTimeoutMs, fold.queue);
+
+  const answer = (id: number, work: () => Promise<unknown>) =>
+    work().then(
+      (result) => port.postMessage({ id, result } satisfies FromWriter),
+      (error: unknown) => {
+        const { message = String(error), stack } = (error ?? {}) as Partial<Error>;
+        port.postMessage({ id, error: { message, stack }, busy: isBusy(error) } satisfies FromWriter);
+      },
+    );
+  port.on('message', (message: ToWriter) => {
+    if ('store' in message) void answer(message.id, () => writer.storeBatch(message.store.events, message.store.receivedAt, message.store.erasureKey));
+    else if ('settle' in message) void answer(message.id, () => fold.settle());
+    else {
+      void answer(message.id, async () => {
+        await fold.settle().catch(() => undefined);
+        await fold.close();
+        db.close();
+      }).then(() => port.close());
+    }
+  });
+}
+
+const data = workerData as Partial<WriterData> | null;
+if (!isMainThread && parentPort && data?.attuneWriter === true && typeof data.file === 'string') serveWrites(parentPort, data as WriterData);
