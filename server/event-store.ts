@@ -70,9 +70,11 @@ export type OnStored = (stored: readonly [id: number, event: ValidEvent][]) => v
 /**
  * Prepares the batch writes over an open, migrated database whose busy timeout is
  * `busyTimeoutMs`. The aggregates are folded from the stored events (aggregate-fold.ts),
- * which `onStored` hands over once the batch is committed.
+ * which `onStored` hands over once the batch is committed. On the event loop a busy
+ * lock is waited for asynchronously; on the writer thread (`blocking`), which holds no
+ * event loop anyone waits on, SQLite's own busy timeout waits.
  */
-export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnStored = () => undefined): BatchWriter {
+export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnStored = () => undefined, blocking = false): BatchWriter {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -104,7 +106,8 @@ export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnSto
   return {
     async storeBatch(events, receivedAt, erasureKey) {
       // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
-      const result = await retryWhileBusy(db, busyTimeoutMs, () => storeAll.immediate(events, receivedAt, erasureKey));
+      const write = () => storeAll.immediate(events, receivedAt, erasureKey);
+      const result = blocking ? write() : await retryWhileBusy(db, busyTimeoutMs, write);
       // Handed on only once committed: a rolled-back batch adds nothing.
       onStored(stored);
       return result;

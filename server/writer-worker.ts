@@ -22,7 +22,7 @@ import { createBatchWriter, type ErasureKeyOfBatch } from './event-store';
 import { placementRules } from './exposure-rules';
 import { createFoldApply } from './fold-hooks';
 import { loadSites, openSites, sitesFrom } from './sites';
-import type { ValidEvent } from './validate-event';
+import { isObject, type ValidEvent } from './validate-event';
 
 /** What the writer needs from the collector's options to fold as the collector would. */
 export interface WriterData {
@@ -40,9 +40,26 @@ export interface WriterData {
 /** The marker a worker is started with, so this module knows to write. */
 export const WRITER_DATA = (data: Omit<WriterData, 'attuneWriter'>): WriterData => ({ attuneWriter: true, ...data });
 
+/**
+ * An accepted event as posted to the writer: its fields without the parsed properties,
+ * which the writer takes from the payload again. Copying strings between threads is a
+ * copy of bytes; copying the properties' objects cost the collector's thread more than
+ * validating them.
+ */
+export type EventOnWire = [site: string, type: ValidEvent['type'], event: string | null, messageId: string, timestamp: string, time: number, anonymousId: string | null, userId: string | null, payload: string];
+
+/** An event as posted to the writer. */
+export const toWire = (e: ValidEvent): EventOnWire => [e.site, e.type, e.event, e.messageId, e.timestamp, e.time, e.anonymousId, e.userId, e.payload];
+
+/** The event the collector's thread accepted, from what it posted. */
+export function fromWire([site, type, event, messageId, timestamp, time, anonymousId, userId, payload]: EventOnWire): ValidEvent {
+  const { properties } = JSON.parse(payload) as { properties?: unknown };
+  return { site, type, event, messageId, timestamp, time, anonymousId, userId, properties: isObject(properties) ? properties : {}, payload };
+}
+
 /** From the collector's thread: store a batch; fold everything stored; or stop. */
 export type ToWriter =
-  | { id: number; store: { events: ValidEvent[]; receivedAt: number; erasureKey?: ErasureKeyOfBatch } }
+  | { id: number; store: { events: EventOnWire[]; receivedAt: number; erasureKey?: ErasureKeyOfBatch } }
   | { id: number; settle: true }
   | { id: number; stop: true };
 /** To the collector's thread: a request's answer, or its failure (`busy` for SQLITE_BUSY). */
@@ -57,7 +74,7 @@ export function serveWrites(port: MessagePort, data: WriterData): void {
   const config = data.configFile === undefined ? undefined : createConfigSource(data.configFile, () => undefined, data.maxSites);
   const sites = data.sites === undefined ? openSites(data.origins) : typeof data.sites === 'string' ? loadSites(data.sites) : sitesFrom(data.sites);
   const fold = startFoldInThread(db, createFoldApply(db, { rulesOf: placementRules(config), sites }));
-  const writer = createBatchWriter(db, data.busyTimeoutMs, fold.queue);
+  const writer = createBatchWriter(db, data.busyTimeoutMs, fold.queue, true);
 
   const answer = (id: number, work: () => Promise<unknown>) =>
     work().then(
@@ -68,7 +85,7 @@ export function serveWrites(port: MessagePort, data: WriterData): void {
       },
     );
   port.on('message', (message: ToWriter) => {
-    if ('store' in message) void answer(message.id, () => writer.storeBatch(message.store.events, message.store.receivedAt, message.store.erasureKey));
+    if ('store' in message) void answer(message.id, () => writer.storeBatch(message.store.events.map(fromWire), message.store.receivedAt, message.store.erasureKey));
     else if ('settle' in message) void answer(message.id, () => fold.settle());
     else {
       void answer(message.id, async () => {

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { ensureFoldMark, registerFold, type AggregateFold } from './aggregate-fold';
 import type { Db } from './database';
 import type { BatchWriter, StoreResult } from './event-store';
-import { WRITER_DATA, type FromWriter, type ToWriter, type WriterData } from './writer-worker';
+import { toWire, WRITER_DATA, type FromWriter, type ToWriter, type WriterData } from './writer-worker';
 
 /** Options of {@link startWriter}. */
 export interface WriterOptions extends Omit<WriterData, 'attuneWriter'> {
@@ -97,8 +97,6 @@ export function startWriter(db: Db, { workerUrl, onError, ...data }: WriterOptio
   registerFold(db, fold);
   return {
     fold,
-    // Sent without `raw` (the payload holds the event as sent): copying it to the thread costs as much again.
-    storeBatch: (events, receivedAt, erasureKey) =>
-      ask<StoreResult>({ store: { events: events.map((e) => (e.raw ? { ...e, raw: undefined } : e)), receivedAt, erasureKey } }),
+    storeBatch: (events, receivedAt, erasureKey) => ask<StoreResult>({ store: { events: events.map(toWire), receivedAt, erasureKey } }),
   };
 }
