@@ -5,16 +5,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminGuard } from './admin';
+import { startFoldInThread, type AggregateFold } from './aggregate-fold';
 import { createConfigSource } from './config-source';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, serverOptions, type ConnectionLimits } from './connections';
 import { COLLECTOR_COOCCURRENCE } from './cooccurrence-cache';
+import { createCoocKeeper, type CoocKeeper } from './cooc/keeper';
 import { createCoocService } from './cooc/service';
 import { createCors, DEMO_ORIGIN } from './cors';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase } from './database';
 import { createVisitorLookup } from './erasure/lookup';
 import { createErasureStore } from './erasure/store';
-import { createEventStore } from './event-store';
+import { createBatchWriter, createEventStore, type BatchWriter } from './event-store';
 import { placementRules } from './exposure-rules';
+import { createFoldApply } from './fold-hooks';
 import { createRetention, type RetentionResult } from './retention';
 import { createRepeatLog } from './repeat-log';
 import { loadSites, openSites, sitesFrom } from './sites';
@@ -23,6 +26,7 @@ import { createReportReader } from './report-store';
 import { createRouter } from './router';
 import { createTableCache } from './site-cache';
 import { startTriggers, type TriggerOptions } from './triggers/service';
+import { startWriter } from './writer';
 
 /** Options of {@link startCollector}. */
 export interface CollectorOptions extends Partial<ConnectionLimits> {
@@ -49,10 +53,12 @@ export interface CollectorOptions extends Partial<ConnectionLimits> {
   /** How long a pull waits for its site's changed lists to be recomputed before serving the last table, in ms (default 200). */
   rebuildWaitMs?: number;
   /**
-   * Unused since pulls read co-occurrence and popularity kept at ingest (server/cooc/):
-   * no worker rebuilds them from the history. Accepted so existing callers still start.
+   * The module the writer thread runs for a database file: one that imports
+   * server/writer-worker.ts.
+   * Default: the built collector (dist/collector.mjs) itself. Running from the
+   * TypeScript source (the tests), give a built one.
    */
-  rebuildWorker?: URL;
+  workerModule?: URL;
   /**
    * The admin token that guards `GET /v1/report` and the dashboard (at least 16
    * characters). Default: the `ATTUNE_ADMIN_TOKEN` environment variable; without
@@ -120,10 +126,26 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const db = openDatabase(file, busyTimeoutMs);
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
-  const cooc = createCoocService(db, COLLECTOR_COOCCURRENCE, clock, (site, error) =>
-    problem(`co-occurrence refresh failed: ${(error as Error)?.message}`, `refreshing the co-occurrence lists of site ${site} failed: ${(error as Error)?.stack ?? error}`), maxSites,
-  );
-  const store = createEventStore(db, busyTimeoutMs, [triggers.ingest, cooc.ingest], placementRules(config));
+  const workerUrl = options.workerModule ?? new URL(import.meta.url);
+  // An in-memory database only this thread can see; a file's batches are written and folded by the writer thread.
+  // Marks the sites whose co-occurrence is rebuilt, before anything folds. Lists are
+  // refreshed where the fold runs (the writer is set below, before any pull).
+  const cooc = createCoocService(db, COLLECTOR_COOCCURRENCE, clock, (site) => writer.refresh(site), maxSites);
+  let fold: AggregateFold;
+  let writer: BatchWriter & { refresh(site: string): Promise<void> };
+  let keeper: CoocKeeper | undefined;
+  if (file === ':memory:') {
+    keeper = createCoocKeeper(db, cooc.settings, (site, error) =>
+      problem(`co-occurrence refresh failed: ${(error as Error)?.message}`, `refreshing the co-occurrence lists of site ${site} failed: ${(error as Error)?.stack ?? error}`),
+    );
+    const inThread = startFoldInThread(db, createFoldApply(db, { rulesOf: placementRules(config), sites, cooc: keeper }));
+    [fold, writer] = [inThread, { ...createBatchWriter(db, busyTimeoutMs, inThread.queue), refresh: keeper.refresh }];
+    // An in-memory database starts empty, so no site is marked for a rebuild.
+  } else {
+    const onError = (error: Error) => problem(`writer failed: ${error.message.split('\n')[0]}`, error.stack ?? error.message);
+    ({ fold, ...writer } = startWriter(db, { workerUrl, file, busyTimeoutMs, configFile, sites: options.sites, origins, maxSites, onError }));
+  }
+  const store = createEventStore(db, writer);
   const tables = createTableCache({
     version: cooc.version,
     rebuild: cooc.tables,
@@ -146,9 +168,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   server.on('request', guardConnections(server, limits, router, problem));
   const shutdown = async () => {
     await triggers.close();
+    await Promise.all([retention.close(), fold.close()]);
+    keeper?.close();
     problem.close();
-    cooc.close();
-    await retention.close();
     // Closing checkpoints the WAL into the main file.
     db.close();
   };

@@ -1,6 +1,6 @@
 /**
  * The co-occurrence settings the collector serves `/v1/cooccurrence` with. The table
- * is computed by the shared `cooccurrence()` off the event loop (rebuilder.ts) and
+ * is kept at ingest (server/cooc/), equal to what the shared `cooccurrence()` computes, and
  * cached per site (site-cache.ts).
  */
 import type { CooccurrenceOptions } from '../src/recommend/cooccurrence';

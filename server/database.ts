@@ -155,7 +155,7 @@ export function openDatabase(file: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_
     // one accepted is wrong answers and failed writes later, in the middle of ingest.
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw Object.assign(new Error(`PRAGMA quick_check found: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
-    configure(db, busyTimeoutMs);
+    configureDatabase(db, busyTimeoutMs);
     migrate(db, rebuildAggregates);
     return db;
   } catch (error) {
@@ -171,12 +171,17 @@ export function openDatabase(file: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_
   }
 }
 
-function configure(db: Db, busyTimeoutMs: number): void {
+/**
+ * Sets the pragmas every connection of the collector uses: WAL (a setting of the file,
+ * which the first connection makes, so `walSet` spares the others the lock it takes),
+ * its checkpoints, the busy timeout.
+ */
+export function configureDatabase(db: Db, busyTimeoutMs: number, walSet = false): void {
   // WAL lets readers (stats requests, a test counting rows, sqlite3 in a shell) run while
   // a batch is written, and never makes a reader wait on a writer. synchronous=NORMAL is
   // WAL's recommended pairing: a crash of the process loses nothing; a power cut may lose
   // the last transactions, which the browsers' outboxes will resend and messageId deduplicates.
-  db.pragma('journal_mode = WAL');
+  if (!walSet) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // In WAL mode with synchronous=NORMAL the only fsyncs are at checkpoints; checkpointing
   // every ~40 MB of WAL instead of every 4 MB (the default 1000 pages) makes ingest

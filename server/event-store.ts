@@ -4,13 +4,13 @@
  * made-up `?site=` costs an index lookup, not a map entry.
  */
 import type { Interaction } from '../src/recommend/cooccurrence';
-import { isBusy, type Db } from './database';
-import { createAggregateFold } from './aggregate-fold';
-import { createAggregate, type Aggregate } from './aggregates';
+import { retryWhileBusy, settleFold } from './aggregate-fold';
+import type { Db } from './database';
 import { interactionsOf } from './derive';
-import type { RulesOf } from './exposure-rules';
-import { isServerSignal } from './triggers/signal';
+import type { ErasureKeyOfBatch } from './erasure/batch-key';
 import type { ValidEvent } from './validate-event';
+
+export type { ErasureKeyOfBatch };
 
 /** What storing a batch did: events newly stored, and events whose messageId was already stored. */
 export interface StoreResult {
@@ -38,16 +38,22 @@ export interface InteractionPage {
 /** An interaction as a row: compact to read and to post to a worker. */
 export type InteractionRow = [kind: Interaction['kind'], productId: string, visitor: string, time: number, order: string | null];
 
-/** The collector's storage, over one open database. */
-export interface EventStore {
+/** Where accepted batches are written: on this thread, or by the writer thread (writer.ts). */
+export interface BatchWriter {
   /**
-   * Stores a validated batch in one transaction; a messageId already stored for the
-   * site is skipped. Throws (storing nothing) when the database fails, e.g. with
-   * SQLITE_BUSY (see `isBusy`) when another connection holds the write lock.
+   * Stores a validated batch in one transaction, with its erasure key if it carries one;
+   * a messageId already stored for the site is skipped. While another connection holds
+   * the write lock it retries without blocking the event loop, for up to the busy
+   * timeout. Rejects (storing nothing) when the database fails, e.g. with SQLITE_BUSY
+   * (see `isBusy`) when the lock stayed taken.
    */
-  storeBatch(events: readonly ValidEvent[], receivedAt: number): StoreResult;
-  /** Every variant's totals for a site, ordered by placement, segment, variant. */
-  variantTotals(site: string): VariantTotals[];
+  storeBatch(events: readonly ValidEvent[], receivedAt: number, erasureKey?: ErasureKeyOfBatch): Promise<StoreResult>;
+}
+
+/** The collector's storage, over one open database. */
+export interface EventStore extends BatchWriter {
+  /** Every variant's totals for a site, ordered by placement, segment, variant, with every stored event folded in. */
+  variantTotals(site: string): Promise<VariantTotals[]>;
   /**
    * Which version of a site's product interactions is stored: it changes whenever
    * they do (it is the newest one's row id; 0 for none), so a cached table knows when
@@ -58,13 +64,17 @@ export interface EventStore {
   interactionPage(site: string, after: number, upTo: number, limit: number): InteractionPage;
 }
 
+/** Called with each committed batch's newly stored events and their row ids, in id order: the fold's queue. */
+export type OnStored = (stored: readonly [id: number, event: ValidEvent][]) => void;
+
 /**
- * Creates the store's prepared statements over an open, migrated database whose
- * busy timeout is `busyTimeoutMs`. `derive` are more hooks called like the
- * aggregates, in the fold's transaction, with newly stored events (trigger state).
- * `rulesOf` gives the aggregates each placement's attribution window and goals.
+ * Prepares the batch writes over an open, migrated database whose busy timeout is
+ * `busyTimeoutMs`. The aggregates are folded from the stored events (aggregate-fold.ts),
+ * which `onStored` hands over once the batch is committed. On the event loop a busy
+ * lock is waited for asynchronously; on the writer thread (`blocking`), which holds no
+ * event loop anyone waits on, SQLite's own busy timeout waits.
  */
-export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly Aggregate[] = [], rulesOf?: RulesOf): EventStore {
+export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnStored = () => undefined, blocking = false): BatchWriter {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -72,6 +82,44 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
   const insertInteraction = db.prepare<[string, string, string, string, number, string | null]>(
     'INSERT INTO interactions (site, kind, product_id, visitor, time, order_id) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const insertKey = db.prepare<[string, string, string, number]>(
+    'INSERT OR IGNORE INTO erasure_keys (site, anonymous_id, hash, created_at) VALUES (?, ?, ?, ?)',
+  );
+
+  // Derived rows come only from events actually inserted, so a resent batch changes
+  // nothing: the aggregates are exactly-once because the events are. The report's
+  // aggregates are folded from them shortly after (aggregate-fold.ts).
+  let stored: [number, ValidEvent][] = [];
+  const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number, key: ErasureKeyOfBatch | undefined): StoreResult => {
+    stored = [];
+    for (const e of events) {
+      const { changes, lastInsertRowid } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
+      if (changes === 0) continue;
+      // Handed on without the parsed event: the fold needs its properties, and holding every
+      // event's whole object until the fold costs the collector garbage collection.
+      stored.push([Number(lastInsertRowid), e.raw ? { ...e, raw: undefined } : e]);
+      for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
+    }
+    if (key) insertKey.run(key.site, key.anonymousId, key.hash, receivedAt);
+    return { stored: stored.length, duplicates: events.length - stored.length };
+  });
+  return {
+    async storeBatch(events, receivedAt, erasureKey) {
+      // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
+      const write = () => storeAll.immediate(events, receivedAt, erasureKey);
+      const result = blocking ? write() : await retryWhileBusy(db, busyTimeoutMs, write);
+      // Handed on only once committed: a rolled-back batch adds nothing.
+      onStored(stored);
+      return result;
+    },
+  };
+}
+
+/**
+ * Creates the store over an open, migrated database: batches go to `writer`, reads
+ * come from `db`. `variantTotals` settles the fold first.
+ */
+export function createEventStore(db: Db, writer: BatchWriter): EventStore {
   const selectVariants = db.prepare<[string], VariantTotals>(
     `SELECT placement, variant, segment, impressions, conversions FROM variant_stats
      WHERE site = ? ORDER BY placement, segment, variant`,
@@ -84,61 +132,10 @@ export function createEventStore(db: Db, busyTimeoutMs: number, derive: readonly
     )
     .raw(true);
 
-  // The trigger state (`derive`) is folded with the aggregates, many batches at once and
-  // sorted by visitor, so each visitor's rows are read and written once per fold. The
-  // collector's own signals (stored without a batch) are counted where they are recorded
-  // and are no visit: the fold skips them, also when it catches up after a restart.
-  const aggregate = createAggregate(db, rulesOf);
-  const fold = createAggregateFold(db, (events) => {
-    const visits = events.some(isServerSignal) ? events.filter((e) => !isServerSignal(e)) : events;
-    aggregate(visits);
-    for (const hook of derive) hook(visits);
-  });
-
-  // Derived rows come only from events actually inserted, so a resent batch changes
-  // nothing: the aggregates are exactly-once because the events are. The report's
-  // aggregates are folded from them shortly after (aggregate-fold.ts).
-  let stored: [number, ValidEvent][] = [];
-  const storeAll = db.transaction((events: readonly ValidEvent[], receivedAt: number): StoreResult => {
-    stored = [];
-    for (const e of events) {
-      const { changes, lastInsertRowid } = insertEvent.run(e.site, e.messageId, e.type, e.event, e.anonymousId, e.userId, e.timestamp, receivedAt, e.payload);
-      if (changes === 0) continue;
-      // Queued without the parsed event: the fold needs its properties, and holding every
-      // event's whole object until the fold costs the collector garbage collection.
-      stored.push([Number(lastInsertRowid), e.raw ? { ...e, raw: undefined } : e]);
-      for (const i of interactionsOf(e)) insertInteraction.run(e.site, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
-    }
-    return { stored: stored.length, duplicates: events.length - stored.length };
-  });
-
-  // Once a write found the lock taken, the next ones do not wait for it at all (each
-  // wait blocks the event loop) until one gets through: one short wait per episode.
-  let contended = false;
-  const setBusyTimeout = (ms: number) => db.pragma(`busy_timeout = ${ms}`);
-
   return {
-    storeBatch(events, receivedAt) {
-      try {
-        // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
-        const result = storeAll.immediate(events, receivedAt);
-        // Queued only once committed: a rolled-back batch adds nothing.
-        fold.queue(stored);
-        if (contended) {
-          contended = false;
-          setBusyTimeout(busyTimeoutMs);
-        }
-        return result;
-      } catch (error) {
-        if (isBusy(error) && !contended) {
-          contended = true;
-          setBusyTimeout(0);
-        }
-        throw error;
-      }
-    },
-    variantTotals(site) {
-      fold.fold();
+    storeBatch: (events, receivedAt, erasureKey) => writer.storeBatch(events, receivedAt, erasureKey),
+    async variantTotals(site) {
+      await settleFold(db);
       return selectVariants.all(site);
     },
     productsVersion: (site) => Number(selectVersion.get(site)?.[0] ?? 0),

@@ -1,7 +1,7 @@
 /**
  * Popularity per site for `GET /v1/popular`: decayed view and purchase counts over
  * every visitor, a long half-life for "popular" and a short one for "trending".
- * Computed off the event loop (rebuilder.ts) and cached per site (site-cache.ts).
+ * Kept at ingest (server/cooc/) and cached per site (site-cache.ts).
  */
 import type { Interaction } from '../src/recommend/cooccurrence';
 import { popularity, type Counts } from '../src/recommend/popularity';

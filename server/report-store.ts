@@ -3,7 +3,7 @@
  * with the range and the number of placements, variants and segments, never with the
  * number of stored events.
  */
-import { foldPending } from './aggregate-fold';
+import { settleFold } from './aggregate-fold';
 import type { Db } from './database';
 
 /** One `cohort_daily` row. */
@@ -44,7 +44,7 @@ export interface ReportRows {
 }
 
 /** Reads the aggregate rows of a site between two UTC day numbers, inclusive. */
-export type ReadReportRows = (site: string, fromDay: number, toDay: number) => ReportRows;
+export type ReadReportRows = (site: string, fromDay: number, toDay: number) => Promise<ReportRows>;
 
 /** Prepares the report's queries. */
 export function createReportReader(db: Db): ReadReportRows {
@@ -72,9 +72,9 @@ export function createReportReader(db: Db): ReadReportRows {
     counts: counts.all(site, fromDay, toDay),
     ...distinct(site, fromDay, toDay),
   }));
-  return (site, fromDay, toDay) => {
+  return async (site, fromDay, toDay) => {
     // Every acknowledged batch is counted before the report is read.
-    foldPending(db);
+    await settleFold(db);
     return read(site, fromDay, toDay);
   };
 }

@@ -19,8 +19,8 @@ export interface TableCache {
 
 /** Options of {@link createTableCache}. */
 export interface TableCacheOptions {
-  /** The current version of a site's interactions; a cached table of another version is stale. */
-  version: (site: string) => number;
+  /** The current version of a site's interactions (once what is stored is folded); a cached table of another version is stale. */
+  version: (site: string) => number | Promise<number>;
   /** Builds a site's tables for a version, asynchronously (off the event loop). */
   rebuild: (site: string, version: number) => Promise<Tables>;
   /** Sites held at most (default 1,000). */
@@ -72,8 +72,8 @@ export function createTableCache({ version, rebuild, maxSites = 1000, waitMs = 2
   };
 
   return {
-    get(site) {
-      const current = version(site);
+    async get(site) {
+      const current = await version(site);
       const hit = held.get(site);
       if (hit && hit.version === current) return Promise.resolve(hit.tables);
       const job = running.get(site) ?? start(site, current);

@@ -25,10 +25,11 @@ export interface CoocRefresher {
 }
 
 /**
- * Prepares the statements. `changed` is told the products whose served lists changed, in
- * the transaction that changed them.
+ * Prepares the statements. A chunk that changed served lists bumps the site's `lists` and
+ * stamps those products with it, so whoever holds the table (this process or another)
+ * finds what to re-read in the database.
  */
-export function createRefresher(db: Db, { scoring }: CoocSettings, changed: (site: string, products: Iterable<string>) => void): CoocRefresher {
+export function createRefresher(db: Db, { scoring }: CoocSettings): CoocRefresher {
   const dirty = db.prepare<[string, number], { kind: Kind; product: string }>('SELECT kind, product FROM cooc_dirty WHERE site = ? LIMIT ?');
   const clean = db.prepare<[string, Kind, string]>('DELETE FROM cooc_dirty WHERE site = ? AND kind = ? AND product = ?');
   const listedBy = db.prepare<[string, Kind, string], { product: string }>('SELECT product FROM cooc_top WHERE site = ? AND kind = ? AND other = ?');
@@ -47,6 +48,8 @@ export function createRefresher(db: Db, { scoring }: CoocSettings, changed: (sit
   const dropList = db.prepare<[string, Kind, string]>('DELETE FROM cooc_top WHERE site = ? AND kind = ? AND product = ?');
   const addEntry = db.prepare<[string, Kind, string, string, number]>('INSERT INTO cooc_top (site, kind, product, other, score) VALUES (?, ?, ?, ?, ?)');
   const setScore = db.prepare<[number, string, Kind, string, string]>('UPDATE cooc_top SET score = ? WHERE site = ? AND kind = ? AND product = ? AND other = ?');
+  const bumpLists = db.prepare<[string], { lists: number }>('UPDATE cooc_sites SET lists = lists + 1 WHERE site = ? RETURNING lists');
+  const stamp = db.prepare<[number, string, Kind, string]>('UPDATE cooc_products SET listed = ? WHERE site = ? AND kind = ? AND product = ?');
   const top = Math.floor(scoring.top);
   // `lift` is stored without its factor N (the kind's baskets), which every new basket
   // changes; the served table multiplies it in (server/cooc/serve.ts).
@@ -64,17 +67,17 @@ export function createRefresher(db: Db, { scoring }: CoocSettings, changed: (sit
   const chunk = db.transaction((site: string, limit: number): number => {
     const marked = dirty.all(site, limit);
     const done = new Set<string>();
-    const touched = new Set<string>();
+    const touched = new Map<string, { kind: Kind; product: string }>();
     for (const { kind, product } of marked) {
       recompute(site, kind, product);
       done.add(`${kind}\0${product}`);
-      touched.add(product);
+      touched.set(`${kind}\0${product}`, { kind, product });
     }
     for (const { kind, product } of marked) {
       const baskets = productOf.get(site, kind, product)?.baskets ?? 0;
       for (const { product: list } of listedBy.all(site, kind, product)) {
         if (done.has(`${kind}\0${list}`)) continue;
-        touched.add(list);
+        touched.set(`${kind}\0${list}`, { kind, product: list });
         const owner = productOf.get(site, kind, list);
         const pair = pairOf.get(site, kind, list, product);
         const score = owner && pair ? scoreOf(pair.weight, pair.count, owner.baskets, baskets) : -Infinity;
@@ -86,7 +89,8 @@ export function createRefresher(db: Db, { scoring }: CoocSettings, changed: (sit
       }
     }
     for (const m of marked) clean.run(site, m.kind, m.product);
-    if (touched.size) changed(site, touched);
+    const lists = touched.size ? bumpLists.get(site)?.lists : undefined;
+    if (lists !== undefined) for (const t of touched.values()) stamp.run(lists, site, t.kind, t.product);
     return marked.length;
   });
 

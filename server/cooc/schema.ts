@@ -4,12 +4,14 @@
  *
  * - `cooc_sites`: per site the options its state was built with, its baskets per kind,
  *   its latest interaction's time, a version bumped by every fold that changed it (the
- *   pull cache's key), and `replay` while its state waits to be rebuilt from the raw
- *   interactions (an upgraded file, or options that change the state).
+ *   pull cache's key), `lists`, bumped by every refresh that changed a served list, and
+ *   `replay` while its state waits to be rebuilt from the raw interactions (an upgraded
+ *   file, or options that change the state).
  * - `cooc_pairs`: per site, kind and pair the proximity-weighted weight and the shared
  *   baskets, stored both ways (`product`, `other`), so a product's partners are one range.
  * - `cooc_products`: baskets holding each product, per kind, and the best score of a partner
- *   left out of its served list when it was computed (null: none left out).
+ *   left out of its served list when it was computed (null: none left out), and the
+ *   site's `lists` when its list last changed (what a held table re-reads, in any process).
  * - `cooc_sessions`: per visitor the open view session and last order (JSON arrays of
  *   product ids): the only rows naming a visitor, which erasure deletes.
  * - `cooc_popular`: per product the decayed scores of both half-lives, anchored at its
@@ -31,6 +33,7 @@ CREATE TABLE IF NOT EXISTS cooc_sites (
   buy_baskets  INTEGER NOT NULL DEFAULT 0,
   latest       INTEGER,
   version      INTEGER NOT NULL DEFAULT 0,
+  lists        INTEGER NOT NULL DEFAULT 0,
   replay       INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cooc_pairs (
@@ -48,6 +51,7 @@ CREATE TABLE IF NOT EXISTS cooc_products (
   product TEXT    NOT NULL,
   baskets INTEGER NOT NULL DEFAULT 0,
   cutoff  REAL,
+  listed  INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (site, kind, product)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cooc_sessions (

@@ -3,8 +3,9 @@
  * (`cooc_top`), `/v1/popular` from the decayed scores (`cooc_popular`).
  *
  * The co-occurrence body is made of one piece per product, held per site (`maxSites` at
- * most) and rebuilt only for the products whose lists changed since: a pull after a batch
- * reads those few products' rows and joins the pieces, instead of every row of the site.
+ * most) and rebuilt only for the products whose lists changed since (stamped by the
+ * refresh with the site's `lists`, whichever process ran it): a pull after a batch reads
+ * those few products' rows and joins the pieces, instead of every row of the site.
  * (`lift` reads all rows each time: its factor N changes every value with each basket.)
  */
 import type { Neighbours } from '../../src/recommend/cooccurrence';
@@ -35,21 +36,21 @@ const keyOrder = (a: string, b: string) => {
 export interface Serve {
   /** Both tables of the site; `now` is the collector's clock, which popularity decays to at the latest. */
   tables(site: string, now: number): Tables;
-  /** Tells that these products' lists changed (the refresh calls it). */
-  changed(site: string, products: Iterable<string>): void;
 }
 
 interface Pieces {
   pieces: Map<string, string>;
   order: string[] | null;
-  stale: Set<string>;
+  /** The site's `lists` the pieces are as of. */
+  seen: number;
 }
 
 /** Prepares the statements; `maxSites` bounds the sites whose pieces are held. */
 export function createServe(db: Db, { scoring, rates }: CoocSettings, maxSites: number): Serve {
-  const siteRow = db.prepare<[string], { view_baskets: number; buy_baskets: number; latest: number | null }>(
-    'SELECT view_baskets, buy_baskets, latest FROM cooc_sites WHERE site = ?',
+  const siteRow = db.prepare<[string], { view_baskets: number; buy_baskets: number; latest: number | null; lists: number }>(
+    'SELECT view_baskets, buy_baskets, latest, lists FROM cooc_sites WHERE site = ?',
   );
+  const changedSince = db.prepare<[string, number], { product: string }>('SELECT DISTINCT product FROM cooc_products WHERE site = ? AND listed > ?');
   const allTop = db.prepare<[string], { kind: Kind; product: string; other: string; score: number }>('SELECT kind, product, other, score FROM cooc_top WHERE site = ?');
   const productTop = db.prepare<[string, string], { kind: Kind; other: string; score: number }>('SELECT kind, other, score FROM cooc_top WHERE site = ? AND kind IN (\'view\', \'buy\') AND product = ?');
   const popular = db.prepare<[string], { product: string; anchor: number; counts: number; trending: number }>(
@@ -93,16 +94,18 @@ export function createServe(db: Db, { scoring, rates }: CoocSettings, maxSites: 
         const text = piece(product, listsOf(list));
         if (text) pieces.set(product, text);
       }
-      held.set(site, (site_ = { pieces, order: null, stale: new Set() }));
+      held.set(site, (site_ = { pieces, order: null, seen: row?.lists ?? 0 }));
     }
-    for (const product of site_.stale) {
+    const lists = row?.lists ?? 0;
+    const stale = site_.seen < lists ? changedSince.all(site, site_.seen).map((r) => r.product) : [];
+    site_.seen = lists;
+    for (const product of stale) {
       const text = piece(product, listsOf(productTop.all(site, product)));
       const had = site_.pieces.has(product);
       if (text) site_.pieces.set(product, text);
       else site_.pieces.delete(product);
       if (had !== (text !== undefined)) site_.order = null;
     }
-    site_.stale.clear();
     site_.order ??= [...site_.pieces.keys()].sort(keyOrder);
     const pieces = site_.pieces;
     return `{${site_.order.map((product) => pieces.get(product)).join(',')}}`;
@@ -129,10 +132,6 @@ export function createServe(db: Db, { scoring, rates }: CoocSettings, maxSites: 
         trending: countsOf(trending),
       };
       return { cooccurrence: cached(cooccurrenceBody(site, row)), popular: cached(JSON.stringify(body)) };
-    },
-    changed(site, products) {
-      const pieces = held.get(site);
-      if (pieces) for (const p of products) pieces.stale.add(p);
     },
   };
 }

@@ -2,7 +2,7 @@
  * Finding one person's visitor ids (for an admin erasure or export) and reading
  * everything the collector holds about them.
  */
-import { foldPending } from '../aggregate-fold';
+import { settleFold } from '../aggregate-fold';
 import type { Db } from '../database';
 import { traitDigest } from '../sensitive-traits';
 import { createVisitorScan } from './scan';
@@ -102,7 +102,7 @@ export function createVisitorLookup(db: Db): VisitorLookup {
       return { anonymousIds: [...anonymous].sort(), userIds: [...users].sort() };
     },
     async export(site, ids) {
-      foldPending(db);
+      await settleFold(db);
       const events = new Map<number, { receivedAt: string; event: unknown }>();
       const add = (row: EventRow) => events.set(row.id, { receivedAt: iso(row.received_at), event: JSON.parse(row.payload) });
       const own = (await eventsByAnonymous.rows(site, ids.anonymousIds)).rows;

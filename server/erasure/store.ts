@@ -6,7 +6,7 @@
  * sums over many visitors, and taking one out again is not possible without the rows.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { foldPending } from '../aggregate-fold';
+import { settleFold } from '../aggregate-fold';
 import type { Db } from '../database';
 import { createVisitorScan } from './scan';
 import { hasTable, LINK_TABLES, VISITOR_TABLES } from './schema';
@@ -29,10 +29,8 @@ export const ERASURE_HASH = /^[0-9a-f]{64}$/;
 /** SHA-256 of a secret, hex: what the SDK registers and the collector compares. */
 export const secretHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
 
-/** Erasure keys and erasure over one open, migrated database. */
+/** Erasure keys (registered with their batch, event-store.ts) and erasure over one open, migrated database. */
 export interface ErasureStore {
-  /** Stores `hash` for the anonymous id unless one is stored already (the first wins). */
-  register(site: string, anonymousId: string, hash: string, now: number): void;
   /** Checks `secret` against the stored key, in constant time; `none` when no key is stored. */
   verify(site: string, anonymousId: string, secret: string): SecretCheck;
   /** True when any row names the anonymous id (its events or per-visitor rows). */
@@ -52,9 +50,6 @@ export interface ErasureStore {
 
 /** Prepares the statements. */
 export function createErasureStore(db: Db): ErasureStore {
-  const insertKey = db.prepare<[string, string, string, number]>(
-    'INSERT OR IGNORE INTO erasure_keys (site, anonymous_id, hash, created_at) VALUES (?, ?, ?, ?)',
-  );
   const selectKey = db.prepare<[string, string], { hash: string }>('SELECT hash FROM erasure_keys WHERE site = ? AND anonymous_id = ?');
   const markErased = db.prepare<[number, string, string]>('UPDATE erasure_keys SET erased_at = ? WHERE site = ? AND anonymous_id = ?');
   const eventScan = createVisitorScan<{ id: number }>(db, 'events', 'site', 'anonymous_id');
@@ -104,7 +99,6 @@ export function createErasureStore(db: Db): ErasureStore {
   });
 
   return {
-    register: (site, anonymousId, hash, now) => void insertKey.run(site, anonymousId, hash, now),
     verify(site, anonymousId, secret) {
       const stored = selectKey.get(site, anonymousId)?.hash;
       if (stored === undefined) return 'none';
@@ -121,7 +115,7 @@ export function createErasureStore(db: Db): ErasureStore {
       const visitors = [...new Set([...ids.anonymousIds, ...ids.userIds])];
       const [events, interactions] = [await eventScan.rows(site, ids.anonymousIds), await interactionScan.rows(site, visitors)];
       // Events stored but not yet folded into the per-visitor rows would bring them back after the erasure.
-      foldPending(db);
+      await settleFold(db);
       return eraseAll.immediate(site, ids, now, events, interactions);
     },
   };

@@ -6,7 +6,7 @@ import { readBody } from '../body';
 import { MAX_BATCH_BYTES } from '../limits';
 import { isBusy } from '../database';
 import { sendBadRequest, sendError, sendJson } from '../respond';
-import { registerErasureKey } from '../erasure/batch-key';
+import { erasureKeyOf } from '../erasure/batch-key';
 import { withoutSensitiveTraits } from '../sensitive-traits';
 import { validateBatch } from '../validate-batch';
 import { carriedKey, writeRefusal } from '../write-key';
@@ -107,7 +107,7 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
   let written;
   try {
     // Sensitive traits are taken out before anything is stored (server/sensitive-traits.ts).
-    written = ctx.store.storeBatch(withoutSensitiveTraits(result.events, ctx.sites.get), now);
+    written = await ctx.store.storeBatch(withoutSensitiveTraits(result.events, ctx.sites.get), now, erasureKeyOf(parsed, result.events));
   } catch (error) {
     if (!isBusy(error)) throw error;
     // Another process (a backup, a shell) holds the write lock. Nothing was written: the
@@ -116,6 +116,5 @@ export async function handleBatch(req: IncomingMessage, res: ServerResponse, url
     sendError(res, 503, 'the database is busy (another process holds its write lock); nothing was stored, retry shortly', { 'Retry-After': '1' });
     return;
   }
-  registerErasureKey(ctx, parsed, result.events, now);
   sendJson(res, 200, { ...written, rejected: result.rejected });
 }

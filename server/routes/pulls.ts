@@ -9,12 +9,12 @@ import type { RouteContext } from './context';
 import { querySite } from './query-site';
 
 /** `GET /v1/stats?site=`: per placement, variant and segment, counts, rate and 95 % interval. */
-export function handleStats(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
+export async function handleStats(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   const site = querySite(url, res, ctx.sites);
   if (site === null) return;
   // Computed per request: one indexed read of a few rows and a quantile pair per row
   // (tens of microseconds each), cheaper than keeping a cache coherent.
-  const body = JSON.stringify(statsResponse(site, ctx.store.variantTotals(site)));
+  const body = JSON.stringify(statsResponse(site, await ctx.store.variantTotals(site)));
   sendCacheable(req, res, body, etagOf(body));
 }
 

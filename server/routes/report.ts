@@ -28,7 +28,7 @@ function dayParameter(value: string): number | undefined {
  * Answers as every admin endpoint does without access (routes/admin-access.ts), and
  * 400 naming the bad parameter.
  */
-export function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): void {
+export async function handleReport(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   if (!adminAllowed(req, res, ctx, 'the report')) return;
   const site = querySite(url, res);
   if (site === null) return;
@@ -49,6 +49,6 @@ export function handleReport(req: IncomingMessage, res: ServerResponse, url: URL
   if (segmentProblem) problems.push({ index: null, path: 'segment', message: `?segment= ${segmentProblem}` });
   if (problems.length) return sendBadRequest(res, problems);
   const served = ctx.config?.get(site);
-  const report = buildReport({ site, fromDay, toDay, segment }, ctx.report(site, fromDay, toDay), configFacts(served && JSON.parse(served.body)), ctx.clock());
+  const report = buildReport({ site, fromDay, toDay, segment }, await ctx.report(site, fromDay, toDay), configFacts(served && JSON.parse(served.body)), ctx.clock());
   sendJson(res, 200, report);
 }

@@ -4,7 +4,7 @@
  * free between pages, so requests are answered however much is due. The registry of
  * due detectors is {@link DUE_DETECTORS}'s list: adding a kind touches one place.
  */
-import { foldPending } from '../aggregate-fold';
+import { settleFold } from '../aggregate-fold';
 import { isBusy, type Db } from '../database';
 import type { RepeatLog } from '../repeat-log';
 import type { SiteRegistry } from '../sites';
@@ -90,7 +90,7 @@ export function startDetection(parts: DetectionParts, intervalMs: number): Detec
     let total = 0;
     // Trigger state is folded from stored events shortly after they are stored: bring it up to date first.
     try {
-      foldPending(db);
+      await settleFold(db);
     } catch (error) {
       if (isBusy(error)) return total;
       throw error;

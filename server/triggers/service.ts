@@ -1,12 +1,11 @@
 /**
- * Trigger signals and their webhooks, put together for the collector: the ingest
- * hook the event store calls, the stored catalog `PUT /v1/catalog` replaces, the
- * detection loop and the webhook sender.
+ * Trigger signals and their webhooks, put together for the collector: the stored
+ * catalog `PUT /v1/catalog` replaces, the detection loop and the webhook sender. The
+ * trigger state they read is folded from stored events by the fold (server/fold-hooks.ts).
  */
 import type { Db } from '../database';
 import type { RepeatLog } from '../repeat-log';
 import type { SiteRegistry } from '../sites';
-import type { ValidEvent } from '../validate-event';
 import { startWebhookSender, type DeliveryOptions, type WebhookSender } from '../webhooks/deliver';
 import { createWebhookQueue, type WebhookQueue } from '../webhooks/queue';
 import { createBrowseStore } from './browse';
@@ -14,7 +13,6 @@ import { createCartStore } from './cart';
 import { createCatalogStore, type CatalogStore } from './catalog';
 import { createCatalogSignals } from './catalog-signals';
 import { startDetection, type Detection } from './detect';
-import { createTriggerIngest } from './ingest';
 import { createPendingStore } from './pending';
 import { createSignalRecorder } from './signal';
 import { winBackDetector } from './winback';
@@ -29,8 +27,6 @@ export interface TriggerOptions {
 
 /** The running parts. */
 export interface Triggers {
-  /** Call with a batch's newly stored events, inside the transaction that stored them. */
-  ingest(events: readonly ValidEvent[]): void;
   catalog: CatalogStore;
   queue: WebhookQueue;
   detection: Detection;
@@ -66,7 +62,6 @@ export function startTriggers(db: Db, sites: SiteRegistry, clock: () => number, 
     options.intervalMs ?? 10_000,
   );
   return {
-    ingest: createTriggerIngest(db, sites),
     catalog,
     queue,
     detection,

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../server';
-import { rebuildWorkerModule } from './rebuild-worker-module';
+import { workerModule } from './worker-module';
 
 /** A collector on 127.0.0.1, a random port and a fresh SQLite file; `stop` removes everything. */
 export interface TestCollector extends RunningCollector {
@@ -26,7 +26,7 @@ export async function startTestCollector(options: Omit<CollectorOptions, 'db' | 
   const log = options.log ?? (() => undefined);
   // Pulls wait for their rebuild (no stale table served) unless a test says otherwise, so
   // a table read right after a batch reflects it however loaded the machine is.
-  const collector = await startCollector({ rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), ...options, configFile, log, port: 0, db: dbFile });
+  const collector = await startCollector({ rebuildWaitMs: 60_000, workerModule: await workerModule(), ...options, configFile, log, port: 0, db: dbFile });
   return {
     ...collector,
     dir,

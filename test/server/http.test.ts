@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../server';
+import { workerModule } from './worker-module';
 import { batchOf, startTestCollector, trackEvent, type TestCollector } from './helpers';
 
 let c: TestCollector;
@@ -90,7 +91,7 @@ describe('routing and lifecycle', () => {
     const e = trackEvent('Variant Viewed', { placement: 'p', variant: 'v' });
     await c.post(batchOf([e]));
     await c.close();
-    const again = await startCollector({ port: 0, db: c.dbFile });
+    const again = await startCollector({ port: 0, db: c.dbFile, workerModule: await workerModule() });
     try {
       const res = await fetch(`${again.url}/v1/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batchOf([e])) });
       expect(await res.json()).toEqual({ stored: 0, duplicates: 1, rejected: [] });

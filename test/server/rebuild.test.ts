@@ -9,7 +9,7 @@ import { COLLECTOR_COOCCURRENCE } from '../../server/cooccurrence-cache';
 import { openDatabase } from '../../server/database';
 import { popularResponse } from '../../server/popular-cache';
 import { batchOf, trackEvent } from './helpers';
-import { rebuildWorkerModule } from './rebuild-worker-module';
+import { workerModule } from './worker-module';
 
 const SITE = 'big';
 const NOW = Date.UTC(2024, 5, 1);
@@ -50,7 +50,7 @@ async function collectorWith(interactions: Interaction[], rebuildWaitMs: number)
     for (const i of interactions) insert.run(SITE, i.kind, i.productId, i.visitor, i.time, i.order ?? null);
   })();
   db.close();
-  collector = await startCollector({ port: 0, db: file, clock: () => NOW, rebuildWaitMs, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
+  collector = await startCollector({ port: 0, db: file, clock: () => NOW, rebuildWaitMs, workerModule: await workerModule(), log: () => undefined });
   return { collector, file };
 }
 
@@ -93,7 +93,7 @@ describe('an in-memory database', () => {
   // Timestamps no later than the collector's clock: popularity of a product with interactions
   // ahead of it differs by rule (src/recommend/popularity-state.ts).
   it('serves the same tables', async () => {
-    const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, rebuildWorker: await rebuildWorkerModule(), log: () => undefined });
+    const memory = await startCollector({ port: 0, db: ':memory:', clock: () => NOW, rebuildWaitMs: 60_000, log: () => undefined });
     dir = await mkdtemp(join(tmpdir(), 'attune-rebuild-'));
     collector = memory;
     const events = Array.from({ length: 3000 }, (_, i) =>

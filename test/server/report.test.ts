@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startCollector } from '../../server';
 import type { Report } from '../../server/report-types';
-import { rebuildWorkerModule } from './rebuild-worker-module';
+import { workerModule } from './worker-module';
 import { startTestCollector, trackEvent, type TestCollector } from './helpers';
 
 // Each test starts a collector on a fresh file and posts a batch: on a loaded 2-core machine the
@@ -273,7 +273,7 @@ describe('the schema upgrade', () => {
     db.exec("UPDATE variant_stats SET impressions = impressions + 2 WHERE variant = 'plain'");
     db.pragma('user_version = 1');
     db.close();
-    const upgraded = await startCollector({ port: 0, db: dbFile, configFile, adminToken: TOKEN, clock: () => CLOCK, rebuildWorker: await rebuildWorkerModule() });
+    const upgraded = await startCollector({ port: 0, db: dbFile, configFile, adminToken: TOKEN, clock: () => CLOCK, workerModule: await workerModule() });
     try {
       const after = (await report({ url: upgraded.url } as TestCollector)).body;
       expect({ ...after, generatedAt: '' }).toEqual({ ...before, generatedAt: '' });

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../server';
+import { workerModule } from './worker-module';
 import { batchOf, startTestCollector, trackEvent, type TestCollector } from './helpers';
 
 let c: TestCollector;
@@ -61,9 +62,40 @@ describe('starting', () => {
     await c.close();
     other = new Database(c.dbFile);
     other.exec('BEGIN IMMEDIATE');
-    const again = await startCollector({ port: 0, db: c.dbFile, log: () => undefined });
+    const again = await startCollector({ port: 0, db: c.dbFile, workerModule: await workerModule(), log: () => undefined });
     expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
     await again.close();
+  });
+
+  it('folds what the last run left unfolded once the lock is free, before and apart from what it stores itself', async () => {
+    // Page views, which the aggregates count one by one (daily_counts' `page`): a double fold shows.
+    const pageView = (anonymousId: string) => ({ ...trackEvent('unused', {}, { anonymousId }), type: 'page', event: undefined, name: 'Home' });
+    const pages = (db: Database.Database) => (db.prepare("SELECT coalesce(sum(count), 0) AS n FROM daily_counts WHERE metric = 'page'").get() as { n: number }).n;
+    c = await startTestCollector();
+    await c.post(batchOf([pageView('first')]));
+    await fetch(`${c.url}/v1/stats`);
+    await c.close();
+    // An event stored but never folded, as a run stopped between its batch and its fold leaves it.
+    other = new Database(c.dbFile);
+    const [row] = other.prepare('SELECT * FROM events').all() as Record<string, unknown>[];
+    const payload = { ...JSON.parse(row.payload as string), messageId: 'left-unfolded', anonymousId: 'second' };
+    other
+      .prepare('INSERT INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.site, 'left-unfolded', row.type, row.event, 'second', row.user_id, row.timestamp, row.received_at, JSON.stringify(payload));
+    expect(pages(other)).toBe(1);
+    // The next run starts while the lock is taken, so its catch-up waits.
+    other.exec('BEGIN IMMEDIATE');
+    const again = await startCollector({ port: 0, db: c.dbFile, workerModule: await workerModule(), log: () => undefined });
+    try {
+      other.exec('ROLLBACK');
+      // Stored and queued by this run while its catch-up was still pending: each is counted once.
+      const res = await fetch(`${again.url}/v1/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(batchOf([pageView('third')])) });
+      expect(await res.json()).toMatchObject({ stored: 1 });
+      await fetch(`${again.url}/v1/stats`);
+      expect(pages(other)).toBe(3);
+    } finally {
+      await again.close();
+    }
   });
 });
 
@@ -80,7 +112,7 @@ describe('a corrupt database file', () => {
     const junk = Buffer.alloc(3 * 4096, 0xa5);
     await file.write(junk, 0, junk.length, Math.floor(size / 2 / 4096) * 4096);
     await file.close();
-    await expect(startCollector({ port: 0, db: c.dbFile, log: () => undefined })).rejects.toThrow(
+    await expect(startCollector({ port: 0, db: c.dbFile, workerModule: await workerModule(), log: () => undefined })).rejects.toThrow(
       new RegExp(`database ${c.dbFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt`),
     );
   });

@@ -6,9 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cooccurrence, type CooccurrenceOptions, type Interaction } from '../../../src/recommend/cooccurrence';
+import { startFoldInThread } from '../../../server/aggregate-fold';
+import { createCoocKeeper } from '../../../server/cooc/keeper';
+import { coocSettings } from '../../../server/cooc/options';
 import { createCoocService, type CoocService } from '../../../server/cooc/service';
 import { openDatabase, type Db } from '../../../server/database';
-import { createEventStore } from '../../../server/event-store';
+import { createBatchWriter, createEventStore } from '../../../server/event-store';
+import { placementRules } from '../../../server/exposure-rules';
+import { createFoldApply } from '../../../server/fold-hooks';
+import { openSites } from '../../../server/sites';
 import { popularResponse } from '../../../server/popular-cache';
 import { validateBatch } from '../../../server/validate-batch';
 import { batchOf, trackEvent } from '../helpers';
@@ -16,9 +22,9 @@ import { batchOf, trackEvent } from '../helpers';
 const NOW = Date.UTC(2024, 5, 1);
 const SITE = 'shop';
 let dir: string;
-const open: Db[] = [];
+const open: { db: Db; close(): Promise<void> }[] = [];
 afterEach(async () => {
-  for (const db of open.splice(0)) db.close();
+  for (const parts of open.splice(0)) await parts.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -50,23 +56,36 @@ function history(visitors: number): { events: Record<string, unknown>[]; interac
   return { events, interactions, upTo };
 }
 
+// The collector's in-thread fold with co-occurrence as its only hook: the service marks
+// sites to rebuild, the keeper rebuilds them once the catch-up is folded.
 async function collectorParts(file: string, options: CooccurrenceOptions) {
   const db = openDatabase(file);
-  open.push(db);
-  const cooc = createCoocService(db, options, () => NOW, (_, error) => {
+  const keeper = createCoocKeeper(db, coocSettings(options), (_, error) => {
     throw error;
   });
-  const store = createEventStore(db, 100, [cooc.ingest]);
-  const post = (events: Record<string, unknown>[]) => {
+  const cooc = createCoocService(db, options, () => NOW, keeper.refresh);
+  const context = { rulesOf: placementRules(undefined), sites: openSites(['*']), cooc: keeper };
+  const fold = startFoldInThread(db, createFoldApply(db, context, [(_, { cooc }) => cooc.ingest]));
+  await fold.settle();
+  keeper.replayMarked();
+  const store = createEventStore(db, createBatchWriter(db, 100, fold.queue));
+  const post = async (events: Record<string, unknown>[]) => {
     const checked = validateBatch(batchOf(events), SITE, NOW);
     if (!checked.ok || checked.rejected.length) throw new Error(JSON.stringify(checked));
     return store.storeBatch(checked.events, NOW);
   };
   const tables = async (service: CoocService = cooc) => {
-    service.version(SITE);
+    await service.version(SITE);
     return service.tables(SITE);
   };
-  return { db, cooc, store, post, tables };
+  const close = async () => {
+    await fold.close();
+    keeper.close();
+    db.close();
+  };
+  const parts = { db, cooc, store, post, tables, close };
+  open.push(parts);
+  return parts;
 }
 
 describe('co-occurrence kept in SQLite', () => {
@@ -78,7 +97,7 @@ describe('co-occurrence kept in SQLite', () => {
     // Lists refreshed after every batch, so each refresh recomputes only what changed since the last,
     // and the table's pieces are patched for those products: equal to a full recompute every time.
     for (let i = 0, size = 1; i < events.length; i += size, size = (size * 7) % 53 || 1) {
-      post(events.slice(i, i + size));
+      await post(events.slice(i, i + size));
       const end = Math.min(i + size, events.length) - 1;
       expect((await tables()).cooccurrence.body, `after event ${end}`).toBe(JSON.stringify(cooccurrence(interactions.slice(0, upTo[end]), options)));
     }
@@ -92,16 +111,14 @@ describe('co-occurrence kept in SQLite', () => {
     const file = join(dir, 'a.sqlite');
     const { events, interactions } = history(40);
     const first = await collectorParts(file, { score: 'cosine', top: 5 });
-    first.post(events);
+    await first.post(events);
     await first.tables();
-    first.db.close();
-    open.length = 0;
+    await open.pop()!.close();
 
     for (const options of [{ score: 'lift', top: 3 }, { score: 'count', sessionGapMs: 10 * 60_000 }, { score: 'cosine', proximity: 0.5, maxBasket: 3 }] as CooccurrenceOptions[]) {
       const again = await collectorParts(file, options);
       expect((await again.tables()).cooccurrence.body, JSON.stringify(options)).toBe(JSON.stringify(cooccurrence(interactions, options)));
-      again.db.close();
-      open.length = 0;
+      await open.pop()!.close();
     }
   });
 });

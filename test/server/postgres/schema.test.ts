@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAggregateFold } from '../../../server/aggregate-fold';
+import { createFoldStep } from '../../../server/aggregate-fold';
 import { openDatabase } from '../../../server/database';
 import { checkMigrations, migratePostgres, MIGRATION_LOCK } from '../../../server/postgres/migrate';
 import { MIGRATIONS, POSTGRES_ONLY_COLUMNS, POSTGRES_SCHEMA_VERSION, REPLACED_ON_POSTGRES } from '../../../server/postgres/schema';
@@ -105,7 +105,7 @@ describePostgres('PostgreSQL migrations', () => {
     const client = await connect(await freshDatabase());
     await migratePostgres(client);
     const db = openDatabase(':memory:');
-    createAggregateFold(db, () => undefined); // creates the fold's own table, as a running collector does
+    createFoldStep(db, () => undefined); // creates the fold's own table, as a running collector does
     const sqlite = sqliteShapes(db);
     db.close();
     const postgres = await postgresShapes(client);

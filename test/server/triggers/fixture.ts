@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCollector, type CollectorOptions, type RunningCollector } from '../../../server';
+import { workerModule } from '../worker-module';
 
 export const SITE = 'shop';
 export const WRITE_KEY = 'wk_test_0123456789abcdef';
@@ -36,8 +37,8 @@ export async function tempDir() {
 }
 
 /** Starts a collector on `db` with the site, the admin token and `clock`. */
-export function collectorFor(db: string, clock: () => number, settings: Record<string, unknown> = {}, extra: Partial<CollectorOptions> = {}): Promise<RunningCollector> {
-  return startCollector({ port: 0, db, clock, adminToken: ADMIN, sites: siteDocument(settings), log: () => undefined, triggers: { intervalMs: 3600_000 }, ...extra });
+export async function collectorFor(db: string, clock: () => number, settings: Record<string, unknown> = {}, extra: Partial<CollectorOptions> = {}): Promise<RunningCollector> {
+  return startCollector({ port: 0, db, clock, workerModule: await workerModule(), adminToken: ADMIN, sites: siteDocument(settings), log: () => undefined, triggers: { intervalMs: 3600_000 }, ...extra });
 }
 
 let sequence = 0;
