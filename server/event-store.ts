@@ -70,11 +70,11 @@ export type OnStored = (stored: readonly [id: number, event: ValidEvent][]) => v
 /**
  * Prepares the batch writes over an open, migrated database whose busy timeout is
  * `busyTimeoutMs`. The aggregates are folded from the stored events (aggregate-fold.ts),
- * which `onStored` hands over once the batch is committed. On the event loop a busy
- * lock is waited for asynchronously; on the writer thread (`blocking`), which holds no
- * event loop anyone waits on, SQLite's own busy timeout waits.
+ * which `onStored` hands over once the batch is committed. A busy lock is waited for
+ * asynchronously, also on the writer thread: batches waiting there wait side by side,
+ * each for up to the busy timeout, not one after another.
  */
-export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnStored = () => undefined, blocking = false): BatchWriter {
+export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnStored = () => undefined): BatchWriter {
   const insertEvent = db.prepare<[string, string, string, string | null, string | null, string | null, string, number, string]>(
     `INSERT OR IGNORE INTO events (site, message_id, type, event, anonymous_id, user_id, timestamp, received_at, payload)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -107,7 +107,7 @@ export function createBatchWriter(db: Db, busyTimeoutMs: number, onStored: OnSto
     async storeBatch(events, receivedAt, erasureKey) {
       // IMMEDIATE takes the write lock at BEGIN, so a busy database fails before anything is written.
       const write = () => storeAll.immediate(events, receivedAt, erasureKey);
-      const result = blocking ? write() : await retryWhileBusy(db, busyTimeoutMs, write);
+      const result = await retryWhileBusy(db, busyTimeoutMs, write);
       // Handed on only once committed: a rolled-back batch adds nothing.
       onStored(stored);
       return result;

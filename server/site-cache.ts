@@ -71,17 +71,22 @@ export function createTableCache({ version, rebuild, maxSites = 1000, waitMs = 2
     return job;
   };
 
+  const lookup = (site: string, current: number): Promise<Tables> => {
+    const hit = held.get(site);
+    if (hit && hit.version === current) return Promise.resolve(hit.tables);
+    const job = running.get(site) ?? start(site, current);
+    if (!hit) return job;
+    return new Promise<Tables>((resolve) => {
+      const timer = setTimeout(() => resolve(hit.tables), waitMs);
+      job.then(resolve, () => resolve(hit.tables)).finally(() => clearTimeout(timer));
+    });
+  };
+
   return {
-    async get(site) {
-      const current = await version(site);
-      const hit = held.get(site);
-      if (hit && hit.version === current) return Promise.resolve(hit.tables);
-      const job = running.get(site) ?? start(site, current);
-      if (!hit) return job;
-      return new Promise<Tables>((resolve) => {
-        const timer = setTimeout(() => resolve(hit.tables), waitMs);
-        job.then(resolve, () => resolve(hit.tables)).finally(() => clearTimeout(timer));
-      });
+    get(site) {
+      const current = version(site);
+      // A version known at once is looked up in this turn (a rebuild starts before get returns).
+      return typeof current === 'number' ? lookup(site, current) : current.then((v) => lookup(site, v));
     },
     get size() {
       return held.size;

@@ -87,7 +87,7 @@ export function serveWrites(port: MessagePort, data: WriterData): void {
     port.postMessage({ problem: { message: `refreshing the co-occurrence lists of site ${site}: ${message}`, stack } } satisfies FromWriter);
   });
   const fold = startFoldInThread(db, createFoldApply(db, { rulesOf: placementRules(config), sites, cooc }));
-  const writer = createBatchWriter(db, data.busyTimeoutMs, fold.queue, true);
+  const writer = createBatchWriter(db, data.busyTimeoutMs, fold.queue);
 
   const answer = (id: number, work: () => Promise<unknown>) =>
     work().then(
