@@ -127,10 +127,10 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const problem = createRepeatLog(log, { windowMs: options.repeatedLogWindowMs });
   const triggers = startTriggers(db, sites, clock, problem, options.triggers);
   const workerUrl = options.workerModule ?? new URL(import.meta.url);
-  // An in-memory database only this thread can see; a file's batches are written and folded by the writer thread.
   // Marks the sites whose co-occurrence is rebuilt, before anything folds. Lists are
   // refreshed where the fold runs (the writer is set below, before any pull).
   const cooc = createCoocService(db, COLLECTOR_COOCCURRENCE, clock, (site) => writer.refresh(site), maxSites);
+  // An in-memory database only this thread can see; a file's batches are written and folded by the writer thread.
   let fold: AggregateFold;
   let writer: BatchWriter & { refresh(site: string): Promise<void> };
   let keeper: CoocKeeper | undefined;
