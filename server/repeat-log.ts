@@ -32,12 +32,15 @@ const OTHERS = '\u0000others';
 export function createRepeatLog(log: (message: string) => void, { windowMs = 60_000, maxKeys = 100 }: RepeatLogOptions = {}): RepeatLog {
   // Problems seen in this window or still repeating from the last, with repeats since last summarised.
   const repeats = new Map<string, number>();
+  // First seen since the last summary: quiet for part of a window only, so kept through this one.
+  const fresh = new Set<string>();
   const seconds = windowMs >= 1000 ? `${Math.round(windowMs / 1000)} s` : `${windowMs} ms`;
   const report = ((key: string, message: string) => {
     const count = repeats.get(key);
     if (count !== undefined) repeats.set(key, count + 1);
     else if (repeats.size < maxKeys) {
       repeats.set(key, 0);
+      fresh.add(key);
       log(message);
     } else {
       const others = repeats.get(OTHERS);
@@ -48,7 +51,7 @@ export function createRepeatLog(log: (message: string) => void, { windowMs = 60_
   report.flush = () => {
     for (const [key, count] of repeats) {
       if (count === 0) {
-        repeats.delete(key);
+        if (!fresh.has(key)) repeats.delete(key);
         continue;
       }
       const what = key === OTHERS ? 'other problems' : key;
@@ -57,6 +60,7 @@ export function createRepeatLog(log: (message: string) => void, { windowMs = 60_
       if (key === OTHERS) repeats.delete(key);
       else repeats.set(key, 0);
     }
+    fresh.clear();
   };
   const timer = setInterval(report.flush, windowMs);
   // A summary timer must never keep the process alive on its own.
