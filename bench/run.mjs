@@ -33,6 +33,8 @@ const BENCHES = [
   { name: 'webhooks (collector)', file: 'webhooks.mjs' },
   // Issue #16: /v1/cooccurrence and /v1/popular at 100,000 and 1,000,000 stored interactions, and the hook's CPU at ingest (~2 min).
   { name: 'co-occurrence (collector)', file: 'cooc.mjs' },
+  // Issue #16: store + fold on PostgreSQL, 100,000 events, 1 writer against 2 (skipped without PostgreSQL; ~1 min).
+  { name: 'store + fold (PostgreSQL)', file: 'postgres-fold.mjs' },
 ];
 /** Written separately; run last when it exists. */
 // Ingest against the collector before the report aggregates (issue #13) and, in the same

@@ -166,8 +166,8 @@ export function startFoldInThread(db: Db, apply: Aggregate): QueuedFold {
   return fold;
 }
 
-// Sorted by visitor, so each visitor's rows are read and written once per fold, in their own order.
-function sortByVisitor(batch: [number, ValidEvent][]): ValidEvent[] {
+/** A fold's events sorted by visitor, then id, so each visitor's rows are read and written once per fold, in their own order. */
+export function sortByVisitor(batch: [number, ValidEvent][]): ValidEvent[] {
   return [...batch]
     .sort(([ia, a], [ib, b]) => {
       const va = a.anonymousId ?? a.userId!;

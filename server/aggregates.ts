@@ -54,22 +54,24 @@ export function createAggregateLoader(db: Db): (keys: AggregateKeys) => Aggregat
   );
   const readClicks = keyedReader(db, 'row_clicks', ['site', 'visitor', 'product_id'], 'site, visitor, product_id, list_id, time');
   const readChains = createChainReader(db);
-  return (keys) => {
-    const members = new Map<string, { key: MemberKey; member: Member }>();
-    const rows = readMembers(keys.members, keys.buyers);
-    for (const [site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen] of rows as MemberRow[]) {
-      const key: MemberKey = [site, visitor, kind, subject, arm, grp];
-      members.set(memberId(key), { key, member: { day, label, conversions, value, last_seen } });
-    }
-    const clicks = new Map<string, Map<string, number>>();
-    for (const [site, visitor, productId, listId, time] of readClicks(keys.clicks) as ClickRow[]) {
-      const id = clickId(site, visitor, productId);
-      const lists = clicks.get(id);
-      if (lists) lists.set(listId, time);
-      else clicks.set(id, new Map([[listId, time]]));
-    }
-    return { members, clicks, chains: readChains(keys.chains) };
-  };
+  return (keys) => aggregateStateOf(readMembers(keys.members, keys.buyers) as MemberRow[], readClicks(keys.clicks) as ClickRow[], readChains(keys.chains));
+}
+
+/** The fold's state from its stored rows, however a store read them (SQLite here, PostgreSQL in server/postgres/). */
+export function aggregateStateOf(memberRows: readonly MemberRow[], clickRows: readonly ClickRow[], chains: AggregateState['chains']): AggregateState {
+  const members = new Map<string, { key: MemberKey; member: Member }>();
+  for (const [site, visitor, kind, subject, arm, grp, day, label, conversions, value, last_seen] of memberRows) {
+    const key: MemberKey = [site, visitor, kind, subject, arm, grp];
+    members.set(memberId(key), { key, member: { day, label, conversions, value, last_seen } });
+  }
+  const clicks = new Map<string, Map<string, number>>();
+  for (const [site, visitor, productId, listId, time] of clickRows) {
+    const id = clickId(site, visitor, productId);
+    const lists = clicks.get(id);
+    if (lists) lists.set(listId, time);
+    else clicks.set(id, new Map([[listId, time]]));
+  }
+  return { members, clicks, chains };
 }
 
 /** Prepares the writes of a fold's changes: one pass of upserts per table, in the caller's transaction. */

@@ -101,18 +101,21 @@ export function createChainReader(db: Db): (chains: readonly KeyTuple[]) => Map<
        (SELECT max(d.day) FROM visitor_days d WHERE d.site = ${k(0)} AND d.visitor = ${k(1)} AND d.kind = ${k(2)} AND d.day < ${k(3)})
      FROM json_each(?) k`,
   );
-  return (keys) => {
-    const chains = new Map<string, number[]>();
-    for (const [site, visitor, kind, day] of read(keys) as [string, string, string, number | null][]) {
-      if (day === null) continue;
-      const id = chainKey(site, visitor, kind);
-      const chain = chains.get(id);
-      if (chain) chain.push(day);
-      else chains.set(id, [day]);
-    }
-    for (const chain of chains.values()) chain.sort((a, b) => a - b);
-    return chains;
-  };
+  return (keys) => chainsOfRows(read(keys) as [string, string, string, number | null][]);
+}
+
+/** The chains of (site, visitor, kind, day) rows as {@link createChainReader}'s statement returns them (null days skipped), each ascending. */
+export function chainsOfRows(rows: Iterable<readonly [string, string, string, number | null]>): Map<string, number[]> {
+  const chains = new Map<string, number[]>();
+  for (const [site, visitor, kind, day] of rows) {
+    if (day === null) continue;
+    const id = chainKey(site, visitor, kind);
+    const chain = chains.get(id);
+    if (chain) chain.push(day);
+    else chains.set(id, [day]);
+  }
+  for (const chain of chains.values()) chain.sort((a, b) => a - b);
+  return chains;
 }
 
 /** The (site, visitor, kind, earliest day) of each chain that `days` add to. */

@@ -64,11 +64,7 @@ export function createCoocStore(db: Db) {
     createSite: (site: string, options: string, replay: boolean) => void insertSite.run(site, options, replay ? 1 : 0),
     openOf(site: string, visitor: string): OpenBaskets | undefined {
       const row = selectSession.get(site, visitor);
-      if (!row) return undefined;
-      return {
-        view: row.view_last === null ? null : { last: row.view_last, products: JSON.parse(row.view_products ?? '[]') as string[] },
-        order: row.order_key === null ? null : { key: row.order_key, products: JSON.parse(row.order_products ?? '[]') as string[] },
-      };
+      return row && openBasketsOf(row);
     },
     /** Adds a fold's changes, marks the products whose lists may change, and bumps the site's version. */
     apply(site: string, changes: CoocChanges, latest: number): void {
@@ -83,23 +79,57 @@ export function createCoocStore(db: Db) {
         addProduct.run(site, kind, product, baskets);
         markDirty.run(site, kind, product);
       }
-      for (const [visitor, { view, order }] of changes.visitors) {
-        upsertSession.run(site, visitor, view?.last ?? null, view ? JSON.stringify(view.products) : null, order?.key ?? null, order ? JSON.stringify(order.products) : null);
-      }
+      for (const [visitor, open] of changes.visitors) upsertSession.run(site, visitor, ...sessionRowOf(open));
       updateSite.run(changes.baskets.view, changes.baskets.buy, latest, latest, site);
     },
     /** Adds each product's weighed interactions to its decayed scores. */
     addPopularity(site: string, weighed: Map<string, Weighed>, rates: PopularRates): void {
       for (const [product, list] of weighed) {
-        const row = selectPopular.get(site, product);
-        let counts: DecayedScore | undefined = row && { anchor: row.anchor, score: row.counts };
-        let trending: DecayedScore | undefined = row && { anchor: row.anchor, score: row.trending };
-        for (const [time, weight] of list) {
-          counts = addDecayed(counts, time, weight, rates.counts);
-          trending = addDecayed(trending, time, weight, rates.trending);
-        }
-        upsertPopular.run(site, product, counts!.anchor, counts!.score, trending!.score);
+        const { anchor, counts, trending } = popularAfter(selectPopular.get(site, product), list, rates);
+        upsertPopular.run(site, product, anchor, counts, trending);
       }
     },
   };
+}
+
+/** A `cooc_sessions` row's columns. */
+export interface SessionRow {
+  view_last: number | null;
+  view_products: string | null;
+  order_key: string | null;
+  order_products: string | null;
+}
+
+/** A visitor's open baskets from its `cooc_sessions` row (what `foldInteractions` reads). */
+export function openBasketsOf(row: SessionRow): OpenBaskets {
+  return {
+    view: row.view_last === null ? null : { last: row.view_last, products: JSON.parse(row.view_products ?? '[]') as string[] },
+    order: row.order_key === null ? null : { key: row.order_key, products: JSON.parse(row.order_products ?? '[]') as string[] },
+  };
+}
+
+/** The `cooc_sessions` row of a visitor's baskets after a fold: view_last, view_products, order_key, order_products. */
+export const sessionRowOf = ({ view, order }: OpenBaskets): [number | null, string | null, string | null, string | null] => [
+  view?.last ?? null,
+  view ? JSON.stringify(view.products) : null,
+  order?.key ?? null,
+  order ? JSON.stringify(order.products) : null,
+];
+
+/** A product's `cooc_popular` figures. */
+export interface PopularRow {
+  anchor: number;
+  counts: number;
+  trending: number;
+}
+
+/** A product's popularity after a fold's weighed interactions are added to its stored row (pure). */
+export function popularAfter(row: PopularRow | undefined, list: Weighed, rates: PopularRates): PopularRow {
+  let counts: DecayedScore | undefined = row && { anchor: row.anchor, score: row.counts };
+  let trending: DecayedScore | undefined = row && { anchor: row.anchor, score: row.trending };
+  for (const [time, weight] of list) {
+    counts = addDecayed(counts, time, weight, rates.counts);
+    trending = addDecayed(trending, time, weight, rates.trending);
+  }
+  return { anchor: counts!.anchor, counts: counts!.score, trending: trending!.score };
 }

@@ -17,17 +17,28 @@ export function createTriggerLoader(db: Db): (keys: TriggerKeys) => TriggerState
   const readVisitors = keyedReader(db, 'trigger_visitors', ['site', 'visitor'], 'site, visitor, traits, scores, top_category, top_score, top_at');
   const readCarts = keyedReader(db, 'trigger_carts', ['site', 'visitor'], 'site, visitor, items, updated_at');
   const readViews = keyedReader(db, 'trigger_views', ['site', 'product_id', 'visitor'], 'site, product_id, visitor, views, last_view, price, bought');
-  return (keys) => {
-    const visitors = new Map<string, StoredVisitor>();
-    for (const [site, visitor, traits, scores, top_category, top_score, top_at] of readVisitors(distinctKeys(keys.visitors)) as [string, string, string, string, string | null, number, number][]) {
-      visitors.set(`${site}\0${visitor}`, { traits, scores, top_category, top_score, top_at });
-    }
-    const carts = new Map<string, { items: string; updated_at: number }>();
-    for (const [site, visitor, items, updated_at] of readCarts(distinctKeys(keys.carts)) as [string, string, string, number][]) carts.set(`${site}\0${visitor}`, { items, updated_at });
-    const views = new Map<string, ViewRow>();
-    for (const row of readViews(distinctKeys(keys.views)) as ViewRow[]) views.set(`${row[0]}\0${row[1]}\0${row[2]}`, row);
-    return { visitors, carts, views };
-  };
+  return (keys) =>
+    triggerStateOf(
+      readVisitors(distinctKeys(keys.visitors)) as VisitorStateRow[],
+      readCarts(distinctKeys(keys.carts)) as [string, string, string, number][],
+      readViews(distinctKeys(keys.views)) as ViewRow[],
+    );
+}
+
+/** A stored visitor as the loaders read it: site, visitor, traits, scores, top_category, top_score, top_at. */
+export type VisitorStateRow = [string, string, string, string, string | null, number, number];
+
+/** The trigger state from its stored rows, however a store read them (SQLite here, PostgreSQL in server/postgres/). */
+export function triggerStateOf(visitorRows: readonly VisitorStateRow[], cartRows: readonly [string, string, string, number][], viewRows: readonly ViewRow[]): TriggerState {
+  const visitors = new Map<string, StoredVisitor>();
+  for (const [site, visitor, traits, scores, top_category, top_score, top_at] of visitorRows) {
+    visitors.set(`${site}\0${visitor}`, { traits, scores, top_category, top_score, top_at });
+  }
+  const carts = new Map<string, { items: string; updated_at: number }>();
+  for (const [site, visitor, items, updated_at] of cartRows) carts.set(`${site}\0${visitor}`, { items, updated_at });
+  const views = new Map<string, ViewRow>();
+  for (const row of viewRows) views.set(`${row[0]}\0${row[1]}\0${row[2]}`, row);
+  return { visitors, carts, views };
 }
 
 /** Prepares the writes of a fold's trigger changes, for the fold's transaction. */
