@@ -27,18 +27,16 @@ const sites = sitesFrom({
   sites: { [SITE]: { writeKeys: ['wk_test_0123456789abcdef'], webhooks: [{ url: 'https://hooks.example/in', events: ['Cart Abandoned'], secret: 'whsec_0123456789abcdefghijklmn', traits: ['plan'] }] } },
 });
 
-const PRODUCTS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
-
 /**
  * About `runs` × 40 raw events: `runs` streams of the fold tests' generator (seeded), each
- * with its own four visitors and message ids, and products spread over eight ids so the
- * co-occurrence lists have more than one partner.
+ * with its own four visitors and message ids, and its three products moved along `products`
+ * ids (eight by default), so the co-occurrence lists have more than one partner.
  */
-export function generatedEvents(runs: number, seed: number): Record<string, unknown>[] {
+export function generatedEvents(runs: number, seed: number, products = 8): Record<string, unknown>[] {
   const streams = fc.sample(eventStream(80), { numRuns: runs, seed });
   return streams.flatMap((events, run) =>
     events.map((e) => {
-      const text = JSON.stringify(e).replace(/"p([123])"/g, (_, n: string) => JSON.stringify(PRODUCTS[(Number(n) + run) % PRODUCTS.length]));
+      const text = JSON.stringify(e).replace(/"p([123])"/g, (_, n: string) => JSON.stringify(`p${(Number(n) + run) % products}`));
       const event = JSON.parse(text) as Record<string, unknown>;
       return {
         ...event,
