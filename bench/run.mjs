@@ -33,6 +33,8 @@ const BENCHES = [
   { name: 'webhooks (collector)', file: 'webhooks.mjs' },
   // Issue #16: /v1/cooccurrence and /v1/popular at 100,000 and 1,000,000 stored interactions, and the hook's CPU at ingest (~2 min).
   { name: 'co-occurrence (collector)', file: 'cooc.mjs' },
+  // Issue #16: the pulls' and /v1/stats' reads at 100,000 and 1,000,000 interactions on PostgreSQL against SQLite, same state (~3 min).
+  { name: 'pulls on PostgreSQL', file: 'postgres-pulls.mjs' },
 ];
 /** Written separately; run last when it exists. */
 // Ingest against the collector before the report aggregates (issue #13) and, in the same

@@ -25,7 +25,8 @@ const byScore = ([a, x]: [string, number], [b, y]: [string, number]) => y - x ||
 // JSON.stringify writes an object's array-index keys first, in numeric order, then the
 // others in insertion order (sorted here): the joined pieces must come in that order.
 const isIndex = (key: string) => /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) <= 4294967294;
-const keyOrder = (a: string, b: string) => {
+/** The order JSON.stringify writes an object's keys in (array indexes first): the pieces are joined in it. */
+export const keyOrder = (a: string, b: string): number => {
   const [ia, ib] = [isIndex(a), isIndex(b)];
   if (ia !== ib) return ia ? -1 : 1;
   if (ia) return Number(a) - Number(b);

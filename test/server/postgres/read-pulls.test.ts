@@ -58,8 +58,15 @@ describePostgres('co-occurrence and popularity pulls on PostgreSQL', () => {
     const [pool] = await copied(marked.db);
     const dirty = (marked.db.prepare('SELECT count(*) AS n FROM cooc_dirty').get() as { n: number }).n;
     expect(dirty, 'more marks than one chunk takes').toBeGreaterThan(200);
+    // Readers holding the pieces read before the refresh re-read only what it stamped.
+    const liteHeld = createServe(marked.db, SETTINGS, 4);
+    const pgHeld = createPullReads(pool, SETTINGS);
+    expect((await pgHeld.tables(SITE, NOW)).cooccurrence.body).toBe(liteHeld.tables(SITE, NOW).cooccurrence.body);
     // The copy is taken before SQLite refreshes: both start from the same marks.
     await Promise.all([marked.refresh(), createPostgresRefresher(pool, SETTINGS).refresh(SITE)]);
+    const afterRefresh = liteHeld.tables(SITE, NOW);
+    expect(afterRefresh.cooccurrence.body.length).toBeGreaterThan(1000);
+    expect((await pgHeld.tables(SITE, NOW)).cooccurrence.body).toBe(afterRefresh.cooccurrence.body);
     expect((marked.db.prepare('SELECT count(*) AS n FROM cooc_dirty').get() as { n: number }).n).toBe(0);
     await expectSameCooc(marked.db, pool);
 
