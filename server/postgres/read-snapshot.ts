@@ -37,3 +37,19 @@ export async function inSnapshot<T>(pool: Pool, read: (client: pg.PoolClient) =>
     client.release();
   }
 }
+
+/** pg's type ids of int8 and numeric, which it hands over as strings. */
+const AS_NUMBER = new Set([20, 1700]);
+
+/**
+ * A `SELECT *` result's rows with int8 and numeric columns as numbers (found by each
+ * field's type), so a row reads as SQLite's: for exports, whose tables have many columns.
+ */
+export function rowsAsSqlite(result: { rows: Record<string, unknown>[]; fields: { name: string; dataTypeID: number }[] }): Record<string, unknown>[] {
+  const numeric = result.fields.filter((f) => AS_NUMBER.has(f.dataTypeID)).map((f) => f.name);
+  if (numeric.length === 0) return result.rows;
+  return result.rows.map((row) => {
+    for (const name of numeric) row[name] = numOrNull(row[name]);
+    return row;
+  });
+}
