@@ -107,6 +107,8 @@ export async function run(args = []) {
         await src.createRefresher(db, settings).refresh(SITE);
         await admin.query(`CREATE DATABASE ${name}`);
         pool = new pg.Pool({ connectionString: cluster.url().replace(/\/[^/]*$/, `/${name}`), max: 2 });
+        // An idle connection ended from the server side (a restart) is reported by the read that needs it, not as a crash.
+        pool.on('error', (error) => console.warn(`an idle PostgreSQL connection failed: ${error.message}`));
         await src.migratePostgres(pool);
         const client = await pool.connect();
         try {

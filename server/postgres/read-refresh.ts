@@ -9,6 +9,9 @@
  * so no list is recomputed by two transactions at once and no mark is cleared unseen. The
  * fold must take the same row lock (it updates the row's baskets and `latest`) before it
  * writes pairs and marks, or a mark added while a chunk runs could be cleared by it.
+ * A chunk that changed served lists bumps the site's `products` change token, so a cache
+ * of the pull body kept by that token (server/postgres/DESIGN.md) sees the refresh too,
+ * not only the fold that marked the lists.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pairScore } from '../../src/recommend/cooccurrence';
@@ -35,6 +38,9 @@ const SQL = {
   setScore: 'UPDATE cooc_top SET score = $1 WHERE site = $2 AND kind = $3 AND product = $4 AND other = $5',
   bumpLists: 'UPDATE cooc_sites SET lists = lists + 1 WHERE site = $1 RETURNING lists',
   stamp: 'UPDATE cooc_products SET listed = $1 WHERE site = $2 AND kind = $3 AND product = ANY($4::text[])',
+  // Served lists changed: a collector's cached pull body, kept by this token, is stale.
+  bumpToken: `INSERT INTO change_tokens (site, subject, token) VALUES ($1, 'products', 1)
+    ON CONFLICT (site, subject) DO UPDATE SET token = change_tokens.token + 1`,
 } as const;
 
 type Name = keyof typeof SQL;
@@ -99,6 +105,7 @@ export function createPostgresRefresher(pool: Pool, { scoring }: Pick<CoocSettin
           const products = [...touched.values()].filter((t) => t.kind === kind).map((t) => t.product);
           if (products.length) await q('stamp', [lists, site, kind, products]);
         }
+        await q('bumpToken', [site]);
       }
       await client.query('COMMIT');
       return marked.length;

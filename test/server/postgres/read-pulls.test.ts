@@ -92,6 +92,9 @@ describePostgres('co-occurrence and popularity pulls on PostgreSQL', () => {
     await state.refresh();
     await Promise.all([createPostgresRefresher(a, SETTINGS).refresh(SITE), createPostgresRefresher(b, SETTINGS).refresh(SITE)]);
     await expectSameCooc(state.db, a);
+    // Every chunk that changed lists bumped the products token, whichever collector ran it.
+    const token = await a.query("SELECT token FROM change_tokens WHERE site = $1 AND subject = 'products'", [SITE]);
+    expect(Number(token.rows[0].token)).toBeGreaterThan(1);
     const site = await a.query('SELECT lists FROM cooc_sites WHERE site = $1', [SITE]);
     expect(Number(site.rows[0].lists)).toBeGreaterThan(0);
   });
