@@ -28,9 +28,11 @@ import { heading, median, printTable } from './lib.mjs';
 
 /** The last commit before co-occurrence was kept at ingest: pulls rebuilt it from the history. */
 export const BASELINE_REF = 'b855079';
-const SITE = 'bench-cooc';
+/** The site the filled history belongs to. */
+export const SITE = 'bench-cooc';
 const START = Date.UTC(2024, 4, 1);
-const CLOCK = START + 40 * 864e5;
+/** The collector's fixed clock: 40 days after the filled history starts (it spans 30). */
+export const CLOCK = START + 40 * 864e5;
 const PRODUCTS = 5000;
 
 /** Runs the benchmark, prints its figures, and returns summary rows for bench/run.mjs. */
@@ -69,9 +71,12 @@ export async function run(args = []) {
 
 const ms = (x) => `${x.toFixed(1)} ms`;
 
-// A site's history written straight to `interactions`: visitors browsing 5,000 products in
-// sessions of 2-6 views near one another over 30 days, one in five ending in an order.
-function fill(dbFile, count) {
+/**
+ * A site's history written straight to `interactions` of a migrated file: visitors browsing
+ * 5,000 products in sessions of 2-6 views near one another over 30 days, one in five ending
+ * in an order. Deterministic (bench/postgres-pulls.mjs fills the same history).
+ */
+export function fill(dbFile, count) {
   const db = new Database(dbFile);
   const insert = db.prepare('INSERT INTO interactions (site, kind, product_id, visitor, time, order_id) VALUES (?, ?, ?, ?, ?, ?)');
   let seed = 7;

@@ -35,6 +35,8 @@ const BENCHES = [
   { name: 'co-occurrence (collector)', file: 'cooc.mjs' },
   // Issue #16: store + fold on PostgreSQL, 100,000 events, 1 writer against 2 (skipped without PostgreSQL; ~1 min).
   { name: 'store + fold (PostgreSQL)', file: 'postgres-fold.mjs' },
+  // Issue #16: the pulls' and /v1/stats' reads at 100,000 and 1,000,000 interactions on PostgreSQL against SQLite, same state (~3 min).
+  { name: 'pulls on PostgreSQL', file: 'postgres-pulls.mjs' },
 ];
 /** Written separately; run last when it exists. */
 // Ingest against the collector before the report aggregates (issue #13) and, in the same

@@ -46,6 +46,23 @@ export interface ReportRows {
 /** Reads the aggregate rows of a site between two UTC day numbers, inclusive. */
 export type ReadReportRows = (site: string, fromDay: number, toDay: number) => Promise<ReportRows>;
 
+/** A `day_links` row as the report reads it: [kind, day, prev_day, visitors]. */
+export type DayLinkRow = [kind: string, day: number, prevDay: number, visitors: number];
+
+/**
+ * Distinct visitors (and buyers) over a range starting at `fromDay` and per day, from the
+ * range's day links (see visitor-days.ts). Pure; both stores' readers use it.
+ */
+export function distinctVisitors(links: Iterable<DayLinkRow>, fromDay: number): Pick<ReportRows, 'visitors' | 'buyers' | 'dailyVisitors'> {
+  const totals: Record<string, number> = { active: 0, ordered: 0 };
+  const daily = new Map<number, number>();
+  for (const [kind, day, prev, visitors] of links) {
+    if (prev < fromDay) totals[kind] = (totals[kind] ?? 0) + visitors;
+    if (kind === 'active') daily.set(day, (daily.get(day) ?? 0) + visitors);
+  }
+  return { visitors: totals.active, buyers: totals.ordered, dailyVisitors: [...daily].sort((x, y) => x[0] - y[0]) };
+}
+
 /** Prepares the report's queries. */
 export function createReportReader(db: Db): ReadReportRows {
   const cohorts = db.prepare<[string, number, number], CohortRow>(
@@ -56,16 +73,7 @@ export function createReportReader(db: Db): ReadReportRows {
   const links = db
     .prepare<[string, number, number]>('SELECT kind, day, prev_day, visitors FROM day_links WHERE site = ? AND day BETWEEN ? AND ?')
     .raw(true);
-  // Distinct visitors (and buyers) over the range and per day, from the day links (see visitor-days.ts).
-  const distinct = (site: string, fromDay: number, toDay: number) => {
-    const totals = { active: 0, ordered: 0 };
-    const daily = new Map<number, number>();
-    for (const [kind, day, prev, visitors] of links.all(site, fromDay, toDay) as [keyof typeof totals, number, number, number][]) {
-      if (prev < fromDay) totals[kind] += visitors;
-      if (kind === 'active') daily.set(day, (daily.get(day) ?? 0) + visitors);
-    }
-    return { visitors: totals.active, buyers: totals.ordered, dailyVisitors: [...daily].sort((x, y) => x[0] - y[0]) };
-  };
+  const distinct = (site: string, fromDay: number, toDay: number) => distinctVisitors(links.all(site, fromDay, toDay) as DayLinkRow[], fromDay);
   // One read transaction, so the three reads see the same moment of ingest.
   const read = db.transaction((site: string, fromDay: number, toDay: number) => ({
     cohorts: cohorts.all(site, fromDay, toDay),
