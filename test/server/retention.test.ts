@@ -41,10 +41,11 @@ describe('retention', { timeout: 60_000 }, () => {
     await post('short', views(200, now - 1000, 'new'));
     // A read settles the fold: everything stored is in the aggregates before they are summed.
     await fetch(`${c.url}/v1/stats?site=short`);
-    const sums = aggregates(c.dbFile);
     // Co-occurrence and popularity are kept apart from the raw interactions: the pulls do not change.
     const pulls = () => Promise.all(['/v1/cooccurrence', '/v1/popular'].map(async (path) => (await fetch(`${c!.url}${path}?site=short`)).text()));
     const served = await pulls();
+    // After the pull, whose refresh of the changed lists writes co-occurrence's tables.
+    const sums = aggregates(c.dbFile);
     expect(JSON.parse(served[0]).p0.viewed.length).toBeGreaterThan(0);
     expect(await c.sweepRetention()).toEqual({ events: 2500, interactions: 2500 });
     expect(await pulls()).toEqual(served);
