@@ -97,10 +97,19 @@ export function serveWrites(port: MessagePort, data: WriterData): void {
         port.postMessage({ id, error: { message, stack }, busy: isBusy(error) } satisfies FromWriter);
       },
     );
+  // The rebuild of marked sites waits for a fold that got through (another process may hold
+  // the lock at start); it runs in the turn the settle ends in, before any other message.
+  let replayed = false;
+  const settleThenReplay = () =>
+    fold.settle().then(() => {
+      if (replayed) return;
+      replayed = true;
+      cooc.replayMarked();
+    });
   const serve = () =>
     port.on('message', (message: ToWriter) => {
       if ('store' in message) void answer(message.id, () => writer.storeBatch(message.store.events.map(fromWire), message.store.receivedAt, message.store.erasureKey));
-      else if ('settle' in message) void answer(message.id, () => fold.settle());
+      else if ('settle' in message) void answer(message.id, settleThenReplay);
       else if ('refresh' in message) void answer(message.id, () => cooc.refresh(message.refresh));
       else {
         void answer(message.id, async () => {
@@ -112,12 +121,10 @@ export function serveWrites(port: MessagePort, data: WriterData): void {
       }
     });
   // Messages wait on the port until it is served: the rebuild sees every stored event folded and none queued.
-  fold.settle().then(
-    () => cooc.replayMarked(),
-    () => undefined,
-  ).then(serve, (error: unknown) => {
+  settleThenReplay().then(serve, (error: unknown) => {
     const { message = String(error), stack } = (error ?? {}) as Partial<Error>;
-    port.postMessage({ problem: { message: `rebuilding co-occurrence failed: ${message}`, stack } } satisfies FromWriter);
+    // Busy: the next read's settle rebuilds. Anything else is reported, and the writer serves on.
+    if (!isBusy(error)) port.postMessage({ problem: { message: `rebuilding co-occurrence failed: ${message}`, stack } } satisfies FromWriter);
     serve();
   });
 }
