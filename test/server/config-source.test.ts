@@ -2,7 +2,7 @@
 // The collector's --config is checked at the door, as `attune check` checks it: a
 // version with an error is never served, at start (the collector does not start) or
 // after an edit (the last good version stays), and every error is printed with its path.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -78,7 +78,9 @@ describe('the collector’s --config at the door', () => {
     expect(await first.json()).toEqual(GOOD);
     const etag = first.headers.get('etag')!;
 
-    await writeFile(file, JSON.stringify(BROKEN, null, 2));
+    // Replaced whole, as an editor saves: a read between writeFile's truncation and its write would be another error.
+    await writeFile(`${file}.tmp`, JSON.stringify(BROKEN, null, 2));
+    await rename(`${file}.tmp`, file);
     const during = await get();
     expect(during.status).toBe(200);
     expect(during.headers.get('etag')).toBe(etag);
@@ -90,7 +92,8 @@ describe('the collector’s --config at the door', () => {
 
     // Fixed, the new version is served at once.
     const fixed = { ...GOOD, holdout: 0.1 };
-    await writeFile(file, JSON.stringify(fixed));
+    await writeFile(`${file}.tmp`, JSON.stringify(fixed));
+    await rename(`${file}.tmp`, file);
     const after = await get('/v1/config?site=shop-1', { 'If-None-Match': etag });
     expect(after.status).toBe(200);
     expect(await after.json()).toEqual(fixed);
