@@ -76,3 +76,13 @@ export async function copyFromSqlite(db: Db, client: pg.ClientBase): Promise<Cop
   }
   return copied;
 }
+
+/** {@link copyFromSqlite} over a client checked out of `pool` for the copy. */
+export async function copyIntoPool(db: Db, pool: pg.Pool): Promise<Copied> {
+  const client = await pool.connect();
+  try {
+    return await copyFromSqlite(db, client);
+  } finally {
+    client.release();
+  }
+}

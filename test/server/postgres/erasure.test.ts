@@ -11,7 +11,7 @@ import { migratePostgres } from '../../../server/postgres/migrate';
 import { POSTGRES_ONLY_COLUMNS, REPLACED_ON_POSTGRES } from '../../../server/postgres/schema';
 import { traitDigest } from '../../../server/sensitive-traits';
 import { T0 } from '../fold/fold-fixtures';
-import { copyFromSqlite } from './copy-from-sqlite';
+import { copyIntoPool } from './copy-from-sqlite';
 import { describePostgres, freshDatabase } from './database';
 import { generatedEvents, SITE, sqliteState, type SqliteState } from './sqlite-state';
 
@@ -49,12 +49,7 @@ describePostgres('erasure and export on PostgreSQL', () => {
       { ...identify(5, { anonymousId: 'r4-a0' }, {}), context: { traits: { email: 'ANN@EXAMPLE.COM' } } },
     ]);
     sqlite.db.prepare('INSERT INTO erasure_keys (site, anonymous_id, hash, created_at) VALUES (?, ?, ?, ?)').run(SITE, 'r0-a2', secretHash('s3cret'), T0);
-    const client = await pool.connect();
-    try {
-      await copyFromSqlite(sqlite.db, client);
-    } finally {
-      client.release();
-    }
+    await copyIntoPool(sqlite.db, pool);
   });
   afterAll(async () => {
     await sqlite?.close();

@@ -10,7 +10,7 @@ import type { Db } from '../../../server/database';
 import { migratePostgres } from '../../../server/postgres/migrate';
 import { createPullReads } from '../../../server/postgres/read-pulls';
 import { createPostgresRefresher } from '../../../server/postgres/read-refresh';
-import { copyFromSqlite } from './copy-from-sqlite';
+import { copyIntoPool } from './copy-from-sqlite';
 import { describePostgres, freshDatabase } from './database';
 import { generatedEvents, NOW, SETTINGS, SITE, sqliteState, type SqliteState } from './sqlite-state';
 
@@ -28,12 +28,7 @@ async function copied(db: Db, n = 1): Promise<pg.Pool[]> {
   const made = Array.from({ length: n }, () => new pg.Pool({ connectionString: url, max: 2 }));
   pools.push(...made);
   await migratePostgres(made[0]);
-  const client = await made[0].connect();
-  try {
-    await copyFromSqlite(db, client);
-  } finally {
-    client.release();
-  }
+  await copyIntoPool(db, made[0]);
   return made;
 }
 

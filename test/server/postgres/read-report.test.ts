@@ -14,7 +14,7 @@ import { createReportReader } from '../../../server/report-store';
 import { createRetention } from '../../../server/retention';
 import { sitesFrom } from '../../../server/sites';
 import { T0 } from '../fold/fold-fixtures';
-import { copyFromSqlite } from './copy-from-sqlite';
+import { copyIntoPool } from './copy-from-sqlite';
 import { describePostgres, freshDatabase } from './database';
 import { generatedEvents, NOW, SETTINGS, SITE, sqliteState, type SqliteState } from './sqlite-state';
 
@@ -34,12 +34,7 @@ describePostgres('report rows and retention on PostgreSQL', () => {
     // Received in id order over three and a half days, so a sweep takes the oldest events and keeps the others.
     const last = (sqlite.db.prepare('SELECT max(id) AS id FROM events').get() as { id: number }).id;
     sqlite.db.exec(`UPDATE events SET received_at = ${NOW - 3.5 * DAY} + id * ${Math.floor((3.5 * DAY) / last)}`);
-    const client = await pool.connect();
-    try {
-      await copyFromSqlite(sqlite.db, client);
-    } finally {
-      client.release();
-    }
+    await copyIntoPool(sqlite.db, pool);
   });
   afterAll(async () => {
     await sqlite?.close();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migratePostgres } from '../../../server/postgres/migrate';
 import { createStatsReads, memoisedTokens } from '../../../server/postgres/read-stats';
 import { statsResponse } from '../../../server/stats';
-import { copyFromSqlite } from './copy-from-sqlite';
+import { copyIntoPool } from './copy-from-sqlite';
 import { describePostgres, freshDatabase } from './database';
 import { generatedEvents, SITE, sqliteState, type SqliteState } from './sqlite-state';
 
@@ -20,12 +20,7 @@ describePostgres('stats and change tokens on PostgreSQL', () => {
     // A second site whose rows sort between and around the first's, and bytes a locale would order otherwise.
     sqlite.db.exec(`INSERT INTO variant_stats (site, placement, variant, segment, impressions, conversions) VALUES
       ('other', 'hero', 'x', '', 5, 1), ('${SITE}', 'Zeta', 'b', '', 3, 0), ('${SITE}', 'zeta', 'B', 'é', 2, 2), ('${SITE}', 'zeta', 'a', 'E', 9007199254740991, 1)`);
-    const client = await pool.connect();
-    try {
-      await copyFromSqlite(sqlite.db, client);
-    } finally {
-      client.release();
-    }
+    await copyIntoPool(sqlite.db, pool);
   });
   afterAll(async () => {
     await sqlite?.close();
